@@ -1,0 +1,30 @@
+# Two commands set up everything on a fresh machine:
+#   make run    create the environment if missing, then run the main job (the baseline scenario)
+#   make test   create the environment if missing, then run the whole test suite
+VENV   := .venv
+PYTHON := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test lint bench clean-venv
+
+run: $(STAMP)
+	$(PYTHON) run.py
+
+test: $(STAMP)
+	$(PYTHON) -m pytest
+
+lint: $(STAMP)
+	$(PYTHON) -m ruff check sim tests run.py benchmarks
+
+$(STAMP): pyproject.toml scripts/find-python
+	@set -e; if [ ! -x $(PYTHON) ]; then \
+	  base=$$(scripts/find-python); \
+	  echo "creating $(VENV) with $$base"; \
+	  "$$base" -m venv $(VENV); \
+	fi
+	$(PYTHON) -m pip install --quiet --upgrade pip
+	$(PYTHON) -m pip install --quiet -e ".[test]"
+	@touch $(STAMP)
+
+clean-venv:
+	rm -rf $(VENV)
