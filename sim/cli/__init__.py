@@ -1,0 +1,42 @@
+"""The command line: ``python run.py COMMAND [options]`` (``python run.py --help`` lists them).
+
+Each command lives in its own module with ``register(subparsers)``; bad input of any kind
+(scenario files, parameters, geography data) ends with one clear message and exit code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from sim.cli import map_command
+from sim.cli.common import UserInputError, user_errors
+
+COMMANDS = (map_command,)
+DEFAULT_COMMAND = ["map"]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="run.py",
+        description="Agent-based simulation of the battle for Deir ez-Zor and the middle Euphrates "
+        "valley, 2017-2019. With no command, runs the main job.",
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for command in COMMANDS:
+        command.register(subparsers)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    args = parser.parse_args(argv or DEFAULT_COMMAND)
+    try:
+        return int(args.handler(args) or 0)
+    except user_errors() as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except UserInputError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2

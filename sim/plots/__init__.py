@@ -1,0 +1,1 @@
+"""Figures drawn from results on disk (never from live models)."""
