@@ -9,11 +9,11 @@ from __future__ import annotations
 import argparse
 import sys
 
-from sim.cli import map_command
+from sim.cli import map_command, run_command
 from sim.cli.common import UserInputError, user_errors
 
-COMMANDS = (map_command,)
-DEFAULT_COMMAND = ["map"]
+COMMANDS = (run_command, map_command)
+DEFAULT_COMMAND = run_command.MAIN_JOB
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -217,9 +217,10 @@ def _snap_place(frame: GridFrame, place: Place, land: np.ndarray, bank: np.ndarr
 def _towns_and_population(frame, data, place_cells, terrain, river_side, iraq):
     """Urban footprints of the towns and their census populations (largest town claims first).
 
-    A town's population is spread over a disc at the urban density, on its own side of the river,
-    always including its own cell; a cell belongs to one town. Iraq is left out: the population
-    layer counts Syria's people.
+    A town's footprint is its census population at the urban density, grown from its own cell over
+    the nearest free land cells on its own side of the river (a riverside town does not spill across
+    the water), at least its own cell; its people are spread evenly over it. Iraq is left out: the
+    population layer counts Syria's people.
     """
     density = data.population["urban_density_per_km2"]
     population = np.zeros(frame.shape, dtype=np.float64)
@@ -230,11 +231,14 @@ def _towns_and_population(frame, data, place_cells, terrain, river_side, iraq):
         if iraq[cell]:  # the town is drawn, its people are not counted
             urban[cell] = True
             continue
-        radius = np.sqrt((town.population or 0) / (np.pi * density))
-        claimed = (frame.km_from(town.lat, town.lon) <= radius) & (terrain != Terrain.WATER)
-        claimed &= (river_side == river_side[cell]) & ~urban & ~iraq
-        if not urban[cell]:
-            claimed[cell] = True
+        cells = max(1, round((town.population or 0) / density / frame.cell_area_km2))
+        free = (terrain != Terrain.WATER) & (river_side == river_side[cell]) & ~urban & ~iraq
+        free[cell] = not urban[cell]
+        distance = np.where(free, frame.km_from(town.lat, town.lon), np.inf)
+        distance[cell] = -1.0 if free[cell] else np.inf  # its own cell first
+        order = np.argsort(distance, axis=None)[:cells]
+        claimed = np.zeros(frame.shape, dtype=bool)
+        claimed.ravel()[order[np.isfinite(distance.ravel()[order])]] = True
         urban |= claimed
         if town.population:
             if claimed.any():

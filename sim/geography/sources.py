@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sim.codes import SIDES, Crossing
+from sim.datafiles import DataFileError
 
 DATA_DIR = Path(__file__).parent / "data"
 
@@ -21,12 +22,8 @@ CROSSING_KINDS = {"bridge": Crossing.BRIDGE, "ferry": Crossing.FERRY}
 REGION_SHAPES = ("polygon", "near_place", "near_point", "near_road", "everywhere")
 
 
-class GeographyDataError(ValueError):
+class GeographyDataError(DataFileError):
     """A geography data file is malformed: the message names the file, the row and the problem."""
-
-    def __init__(self, path: Path | str, where: str, problem: str):
-        self.path, self.where, self.problem = Path(path), where, problem
-        super().__init__(f"{self.path}: {where}: {problem}")
 
 
 @dataclass(frozen=True)

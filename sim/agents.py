@@ -1,0 +1,108 @@
+"""Units (Mesa CellAgents on the map) and the objectives their commanders give them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from mesa import Agent
+from mesa.discrete_space import CellAgent
+
+from sim.codes import side_code
+from sim.forces import UnitKind
+
+ATTACK, DEFEND, MOVE = "attack", "defend", "move"  # MOVE: march without attacking
+
+
+@dataclass
+class Objective:
+    """Where a commander sends units: a named set of target cells (flat indices)."""
+
+    key: str
+    targets: np.ndarray
+    distance: np.ndarray = field(repr=False, default=None)  # cost (km of march) from every cell to the targets
+
+    def __post_init__(self):
+        self.targets = np.unique(np.asarray(self.targets, dtype=np.int64))
+
+
+class Unit(CellAgent):
+    """A battalion or company of one side: strength in fighters, morale, supply and posture.
+
+    Its day, driven by the model in the order of docs/ODD.md: take its commander's objective and
+    posture, march toward the objective until it meets the enemy or runs out of road, fight, then
+    recover or lose morale and supply.
+    """
+
+    def __init__(self, model, *, side: str, kind: UnitKind, strength: int, flat: int, posture: str, group: str):
+        super().__init__(model)
+        self.side = side
+        self.code = side_code(side)
+        self.kind = kind
+        self.group = group
+        self.strength = int(strength)
+        self.morale = kind.morale
+        self.supply = 1.0
+        self.posture = posture
+        self.objective: Objective | None = None
+        self.contact: int | None = None  # the cell it attacks today
+        self.march_credit = 0.0
+        self.rest_until = -1  # day until which a shaken unit does not attack
+        self.flat = -1
+        self.place_at(flat)
+
+    @property
+    def xy(self) -> tuple[int, int]:
+        return divmod(self.flat, self.model.ny)
+
+    @property
+    def speed_km(self) -> float:
+        return self.kind.speed_km_day
+
+    @property
+    def effectiveness(self) -> float:
+        """Fire per fighter: its kind's firepower, scaled by morale, supply and advisers."""
+        return (
+            self.kind.firepower
+            * (0.5 + 0.5 * self.morale)
+            * (0.5 + 0.5 * self.supply)
+            * self.model.adviser_bonus[self.code]
+        )
+
+    def place_at(self, flat: int) -> None:
+        """Stand on a cell (flat index), keeping the model's occupancy counts and the Mesa cell in step."""
+        occupancy = self.model.occupancy
+        if self.flat >= 0:
+            occupancy[self.code, self.flat] -= 1
+        self.flat = int(flat)
+        occupancy[self.code, self.flat] += 1
+        self.cell = self.model.grid[divmod(self.flat, self.model.ny)]
+
+    def lose(self, fighters: int) -> int:
+        """Take losses (never below zero); return how many were actually lost."""
+        fighters = min(int(fighters), self.strength)
+        self.strength -= fighters
+        return fighters
+
+    def remove(self) -> None:
+        self.model.occupancy[self.code, self.flat] -= 1
+        super().remove()
+
+
+class Commander(Agent):
+    """A side's commander (an agent without a cell): turns the side's plan into objectives."""
+
+    side: str = ""
+
+    def __init__(self, model):
+        super().__init__(model)
+        self.code = side_code(self.side)
+
+    def units(self) -> list[Unit]:
+        return [u for u in self.model.units if u.code == self.code]
+
+    def plan(self) -> None:
+        """The plan of a side without one: every unit holds where it stands."""
+        for unit in self.units():
+            unit.posture = DEFEND
+            unit.objective = None

@@ -1,0 +1,145 @@
+"""``run.py run``: replications of a scenario, with tables, figures and a manifest."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import os
+import sys
+from pathlib import Path
+
+from sim.calendar import date_of
+
+MAIN_JOB = ["run", "baseline"]
+DEFAULT_REPLICATIONS = 20
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "run",
+        help="run a scenario N times; write tables, figures and a manifest",
+        description="Run a scenario (a shipped name or a scenario file) with replications whose seeds "
+        "are spawned from one master seed, and write DIR/manifest.json, timeseries.parquet, "
+        "events.parquet, control.parquet, summary.parquet and figures (maps, territory, key places).",
+    )
+    add_run_options(parser, default_out=None)
+    parser.add_argument("scenario", nargs="?", default="baseline", help="scenario name or file (default: baseline)")
+    parser.set_defaults(handler=run)
+
+
+def add_run_options(parser, default_out) -> None:
+    parser.add_argument(
+        "--replications",
+        "-n",
+        type=positive_int,
+        default=DEFAULT_REPLICATIONS,
+        metavar="N",
+        help=f"runs per scenario (default {DEFAULT_REPLICATIONS})",
+    )
+    parser.add_argument("--seed", type=int, default=20170910, metavar="S", help="master seed (default 20170910)")
+    parser.add_argument(
+        "--days",
+        type=positive_int,
+        default=None,
+        metavar="D",
+        help="simulate only D days from 2017-09-10 (default: to the scenario's end_date)",
+    )
+    parser.add_argument(
+        "--out", type=Path, default=default_out, metavar="DIR", help="output folder (default: results/<scenario>)"
+    )
+    parser.add_argument(
+        "--workers",
+        type=positive_int,
+        default=os.cpu_count() or 1,
+        metavar="W",
+        help="local worker processes (default: all cores; 1 runs in this process)",
+    )
+
+
+def positive_int(text: str) -> int:
+    import argparse
+
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a number of at least 1, got {value}")
+    return value
+
+
+def progress_bar(total: int, label: str):
+    from tqdm import tqdm
+
+    bar = tqdm(total=total, desc=label, unit="run", file=sys.stderr, disable=total <= 1 and not sys.stderr.isatty())
+
+    def tick(result) -> None:
+        bar.update(1)
+        if not result.ok:
+            bar.write(f"run {result.run_id} (seed {result.seed}) failed: {result.error.strip().splitlines()[-1]}")
+
+    return bar, tick
+
+
+def run(args) -> int:
+    from sim.experiments.runner import replicate
+    from sim.experiments.store import write_results
+    from sim.plots.report import draw_run_figures
+    from sim.scenarios import resolve_scenario
+
+    scenario = resolve_scenario(args.scenario)
+    out = args.out or Path("results") / scenario.name
+    started = dt.datetime.now()
+    bar, tick = progress_bar(args.replications, scenario.name)
+    results = replicate(scenario, args.replications, args.seed, days=args.days, workers=args.workers, progress=tick)
+    bar.close()
+    write_results(
+        out,
+        [scenario],
+        results,
+        master_seed=args.seed,
+        started=started,
+        command=" ".join(["run.py", *sys.argv[1:]]),
+        days=args.days,
+    )
+    figures = draw_run_figures(out)
+    print_summary(results)
+    print(
+        f"wrote {out}/: manifest.json, timeseries, events, control, summary (.parquet), "
+        + ", ".join(f.name for f in figures)
+    )
+    failed = sum(not r.ok for r in results)
+    if failed:
+        print(
+            f"error: {failed} of {len(results)} runs failed; their tracebacks are in {out}/manifest.json",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
+
+
+def print_summary(results) -> None:
+    import numpy as np
+
+    from sim.outcomes import OUTCOMES
+
+    good = [r for r in results if r.ok]
+    if not good:
+        return
+    seconds = np.median([r.seconds for r in good])
+    print(f"\n{good[0].scenario}: {len(good)} runs, median {seconds:.2f} s per run")
+    for outcome in OUTCOMES:
+        values = np.array([r.summary[outcome.name] for r in good], dtype=float)
+        happened = values[~np.isnan(values)]
+        if not happened.size:
+            print(f"  {outcome.label}: never")
+            continue
+        low, median, high = np.percentile(happened, [10, 50, 90])
+        missing = "" if happened.size == values.size else f"  (never in {values.size - happened.size} runs)"
+        if outcome.kind == "day":
+            text = f"{date_of(math.floor(median))} [{date_of(math.floor(low))} .. {date_of(math.floor(high))}]"
+        elif outcome.kind == "share":
+            text = f"{median:.0%} [{low:.0%} .. {high:.0%}]"
+        else:
+            text = f"{median:,.0f} [{low:,.0f} .. {high:,.0f}]"
+        print(f"  {outcome.label}: {text}{missing}")

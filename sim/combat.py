@@ -1,0 +1,104 @@
+"""Stochastic Lanchester attrition for one engagement between hostile units in contact.
+
+Aimed fire (the square law): each side loses, per day, the opposing strength times its
+effectiveness; the defender's losses are divided by its defence multiplier (terrain, prepared
+defences); sorties flown in support add losses on the side they strike. The day's draw scales both
+sides' expected losses by a common intensity (log-normal, mean 1) and then draws each side's
+losses as a Poisson count, so most engagements are small and a few are very large.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Side:
+    """One side of an engagement: the units' strengths and each unit's effectiveness per fighter."""
+
+    strengths: tuple[int, ...]
+    effectiveness: tuple[float, ...]
+    sorties: int = 0  # sorties flown in support of this side, striking the other
+
+    @property
+    def strength(self) -> int:
+        return sum(self.strengths)
+
+    @property
+    def firepower(self) -> float:
+        """Strength weighted by effectiveness: the fire this side delivers per unit of lethality."""
+        return sum(s * e for s, e in zip(self.strengths, self.effectiveness, strict=True))
+
+
+@dataclass(frozen=True)
+class Outcome:
+    attacker_losses: tuple[int, ...]  # per attacking unit
+    defender_losses: tuple[int, ...]  # per defending unit
+    intensity: float
+    expected_attacker_losses: float
+    expected_defender_losses: float
+
+    @property
+    def total_attacker_losses(self) -> int:
+        return sum(self.attacker_losses)
+
+    @property
+    def total_defender_losses(self) -> int:
+        return sum(self.defender_losses)
+
+
+def expected_losses(
+    attacker: Side, defender: Side, *, lethality: float, defence: float, kills_per_sortie: float
+) -> tuple[float, float]:
+    """Expected (attacker, defender) losses for one day of fighting, before the intensity draw."""
+    to_attacker = lethality * defender.firepower + kills_per_sortie * defender.sorties
+    to_defender = lethality * attacker.firepower / defence + kills_per_sortie * attacker.sorties / defence
+    return min(to_attacker, attacker.strength), min(to_defender, defender.strength)
+
+
+def intensity_draw(rng: np.random.Generator, sigma: float) -> float:
+    """A log-normal multiplier with mean 1 (sigma 0 gives exactly 1)."""
+    if sigma <= 0:
+        return 1.0
+    return float(math.exp(sigma * rng.standard_normal() - sigma * sigma / 2))
+
+
+def split_losses(rng: np.random.Generator, total: int, strengths: tuple[int, ...]) -> tuple[int, ...]:
+    """Share ``total`` losses among units in proportion to their strengths (never more than a unit has)."""
+    if total <= 0 or not strengths:
+        return tuple(0 for _ in strengths)
+    if len(strengths) == 1:
+        return (min(total, strengths[0]),)
+    pool = sum(strengths)
+    total = min(total, pool)
+    # a multivariate hypergeometric draw: each fighter equally likely to be hit
+    return tuple(int(x) for x in rng.multivariate_hypergeometric(np.array(strengths), total))
+
+
+def resolve(
+    rng: np.random.Generator,
+    attacker: Side,
+    defender: Side,
+    *,
+    lethality: float,
+    defence: float,
+    kills_per_sortie: float,
+    sigma: float,
+) -> Outcome:
+    """One day of an engagement: losses per unit on each side."""
+    mean_a, mean_d = expected_losses(
+        attacker, defender, lethality=lethality, defence=defence, kills_per_sortie=kills_per_sortie
+    )
+    intensity = intensity_draw(rng, sigma)
+    lost_a = min(int(rng.poisson(mean_a * intensity)), attacker.strength)
+    lost_d = min(int(rng.poisson(mean_d * intensity)), defender.strength)
+    return Outcome(
+        split_losses(rng, lost_a, attacker.strengths),
+        split_losses(rng, lost_d, defender.strengths),
+        intensity,
+        mean_a,
+        mean_d,
+    )

@@ -1,0 +1,180 @@
+"""One commander per side: each day it turns the side's plan (its rules) into objectives and postures.
+
+The shared method: objectives come in order of priority; each gets the nearest free units until
+their combat power is ``MASS`` times the enemy's in its target cells, counting the enemy's defence
+there (at least two units' worth, at most ``MAX_SHARE`` of the side's power), and units left over go
+to the first objective, the main effort.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.agents import ATTACK, DEFEND, MOVE, Commander, Unit
+from sim.codes import Bank, Terrain, side_code
+from sim.movement import UNREACHABLE
+from sim.rules import opposition as opposition_rules
+from sim.rules import regime as regime_rules
+from sim.rules import sdf as sdf_rules
+
+MASS = 1.5
+MAX_SHARE = 0.5  # no objective takes more than this share of the side's assault power: the race runs in parallel
+GARRISONS = ("airport_garrison", "brigade_137")
+
+
+def assign_in_order(commander: Commander, units: list[Unit], objectives: list[tuple[str, np.ndarray]]) -> None:
+    """Send ``units`` to ``objectives`` (key, target cells), most important first.
+
+    Units are ranked by straight-line distance to an objective's targets; its distance field is
+    computed only once units are sent to it (units that cannot reach it go back to the pool).
+    """
+    model = commander.model
+    live = [(key, targets) for key, targets in objectives if targets.size]
+    if not live:
+        for unit in units:
+            unit.posture, unit.objective = DEFEND, None
+        return
+    free = list(units)
+    total = sum(u.strength * u.effectiveness for u in units)
+    for key, targets in live:
+        need = max(MASS * model.hostile_power_in(commander.code, targets), 2 * model.typical_unit_size(commander.code))
+        need = min(need, MAX_SHARE * total)
+        apart = model.cells_apart(np.array([u.flat for u in free], dtype=np.int64), targets)
+        free = [free[i] for i in np.lexsort(([u.unique_id for u in free], apart))]
+        chosen, sent = [], 0.0
+        while free and sent < need:
+            unit = free.pop(0)
+            chosen.append(unit)
+            sent += unit.strength * unit.effectiveness
+        if chosen:
+            objective = model.objective(commander.code, key, targets, [u.flat for u in chosen])
+            for unit in chosen:
+                if objective.distance[unit.flat] < UNREACHABLE:
+                    unit.posture, unit.objective = ATTACK, objective
+                else:
+                    free.append(unit)
+    if free:
+        main = model.objective(commander.code, live[0][0], live[0][1], [u.flat for u in free])
+        for unit in free:
+            reachable = main.distance[unit.flat] < UNREACHABLE
+            unit.posture, unit.objective = (ATTACK, main) if reachable else (DEFEND, None)
+
+
+def shaken(unit: Unit, day: int) -> bool:
+    return unit.rest_until >= day
+
+
+class RegimeCommander(Commander):
+    """The ordered race (R2) with a bridgehead on the left bank; garrisons hold the pocket."""
+
+    side = "regime"
+
+    def plan(self) -> None:
+        model = self.model
+        race = regime_rules.race_targets(model)
+        if not model.rules.on("R2"):
+            race = regime_rules.race_switched_off(race)
+        city_cleared = race[1][1].size == 0
+        assault = []
+        for unit in self.units():
+            if unit.group in GARRISONS and not (city_cleared and unit.group == "brigade_137"):
+                unit.posture, unit.objective = DEFEND, None
+            elif shaken(unit, model.day):
+                unit.posture = DEFEND
+            else:
+                assault.append(unit)
+        if model.rules.on("R2"):
+            assault = self._send_bridgehead(assault)
+        objectives = list(race)
+        if all(targets.size == 0 for _, targets in race):
+            objectives.append(("clear the right bank", model.enemy_cells(self.code, Bank.RIGHT)))
+        assign_in_order(self, assault, objectives)
+
+    def _send_bridgehead(self, assault: list[Unit]) -> list[Unit]:
+        """A detachment crosses to the left bank east of the city; returns the units left."""
+        model = self.model
+        targets = regime_rules.left_bank_targets(model)
+        count = int(np.ceil(model.params.regime_left_bank_share * len(assault)))
+        if not targets.size or not count:
+            return assault
+        objective = model.objective(self.code, "the left bank east of the city", targets, [u.flat for u in assault])
+        free = [u for u in assault if not model.in_contact(u) or u.objective is objective]
+        ranked = sorted(free, key=lambda u: objective.distance[u.flat])[:count]
+        for unit in ranked:
+            unit.posture, unit.objective = ATTACK, objective
+        return [u for u in assault if u not in ranked]
+
+
+class SDFCommander(Commander):
+    """Phase 1 to the line through al-Suwar, blocking the regime (R6, R7); phase 2 down the left
+    bank to the border; everything holds during a pause."""
+
+    side = "sdf"
+
+    def plan(self) -> None:
+        model = self.model
+        units = [u for u in self.units() if not shaken(u, model.day)]
+        for unit in self.units():
+            if shaken(unit, model.day) or model.sdf_paused:
+                unit.posture, unit.objective = DEFEND, None
+        if model.sdf_paused:
+            return
+        phase_two = sdf_rules.in_phase_two(model)
+        model.sdf_phase = 2 if phase_two else 1
+        objectives = sdf_rules.phase_targets(model, phase_two)
+        if phase_two and all(t.size == 0 for _, t in objectives):
+            objectives.append(("clear the left bank", model.enemy_cells(self.code, Bank.LEFT)))
+        assign_in_order(self, units, objectives)
+
+
+class ISISCommander(Commander):
+    """Delay (R12): hold prepared towns; units that lost their ground fall back to the nearest town
+    ISIS still holds; counter-attacks are decided in the fight (sim/battle.py)."""
+
+    side = "isis"
+
+    def plan(self) -> None:
+        model = self.model
+        held_towns = model.held_town_cells(self.code)
+        terrain = model.terrain_flat
+        adrift = []
+        for unit in self.units():
+            on_own_ground = model.control_flat[unit.flat] == self.code
+            in_place = terrain[unit.flat] in (Terrain.URBAN, Terrain.VALLEY) or unit.group == "isis_badia"
+            unit.posture, unit.objective = DEFEND, None
+            if not (on_own_ground and in_place) and held_towns.size and not model.in_contact(unit):
+                adrift.append(unit)
+        if adrift:
+            fallback = model.objective(self.code, "fall back", held_towns, [u.flat for u in adrift])
+            for unit in adrift:
+                unit.posture, unit.objective = MOVE, fallback
+
+
+class OppositionCommander(Commander):
+    """The desert war from al-Tanf against both the regime and ISIS (R9); with a consensus formula
+    (allied with the SDF), a drive through the Badia on al-Bukamal."""
+
+    side = "opposition"
+
+    def plan(self) -> None:
+        model = self.model
+        allied_with_sdf = model.relations.allied[self.code, side_code("sdf")]
+        if allied_with_sdf:
+            targets = opposition_rules.consensus_targets(model)
+            key = "the Badia to al-Bukamal"
+        else:
+            targets = opposition_rules.raid_targets(model)
+            key = "raids from al-Tanf"
+        units = [u for u in self.units() if not shaken(u, model.day)]
+        if targets.size:
+            assign_in_order(self, units, [(key, targets)])
+            return
+        home = model.town_cells("tanf") if "tanf" in model.place_flat else np.array([], int)
+        mine = self.units()
+        away = [u for u in mine if home.size and u.flat not in home]
+        back = model.objective(self.code, "return to al-Tanf", home, [u.flat for u in away]) if away else None
+        for unit in mine:
+            unit.posture, unit.objective = (MOVE, back) if unit in away else (DEFEND, None)
+
+
+COMMANDERS = (RegimeCommander, SDFCommander, ISISCommander, OppositionCommander)

@@ -1,0 +1,190 @@
+"""Exogenous events, on Mesa's event list: each takes effect at the start of its day.
+
+An event dated day d is scheduled at time d - 0.5, so it runs after day d-1's stages and before
+day d's (the model's own step runs at whole times).
+"""
+
+from __future__ import annotations
+
+from sim.calendar import day_of
+from sim.codes import side_code
+from sim.rules import regime as regime_rules
+
+RAQQA_KM = 4.0
+
+
+class DatedEvent:
+    """Something that happens on a date, outside the model's rules."""
+
+    label = "event"
+
+    def __init__(self, model, day: int):
+        self.model = model
+        self.day = day
+
+    def __call__(self) -> None:
+        self.apply()
+        self.model.recorder.note(self.day, self.label)
+
+    def apply(self) -> None:  # each kind of event overrides it
+        """Nothing: a marker in the run's log."""
+
+
+class RaqqaFalls(DatedEvent):
+    """Raqqa falls to the SDF: the Raqqa drain on ISIS ends (R13) and SDF units are freed."""
+
+    label = "Raqqa falls to the SDF"
+
+    def apply(self) -> None:
+        model = self.model
+        if "raqqa" in model.place_flat:
+            near = model.km_from_places(("raqqa",)) <= RAQQA_KM
+            isis_held = model.control_flat == side_code("isis")
+            model.control_flat[near & isis_held & model.land.ravel()] = side_code("sdf")
+        fighters = model.params.sdf_raqqa_release
+        places = [p for p in ("raqqa", "shaddadi") if p in model.place_flat]
+        for i, place in enumerate(places):
+            share = fighters * (i + 1) // len(places) - fighters * i // len(places)
+            spawn(model, "sdf", "sdf", share, place, "raqqa_release")
+
+
+class QaimFalls(DatedEvent):
+    """Iraqi forces take al-Qaim: the border objective opens and the Iraqi PMF cross to the regime."""
+
+    label = "Iraqi forces take al-Qaim"
+
+    def apply(self) -> None:
+        model = self.model
+        if model.border_cells.size and model.params.pmf_fighters > 0 and model.params.iranian_militia_share > 0:
+            cell = int(model.border_cells[0])
+            spawn_at(model, "regime", "iranian_militia", model.params.pmf_fighters, cell, "iraqi_pmf")
+
+
+class Reinforcement(DatedEvent):
+    """Fighters arrive at a place (R4's battalions up the Palmyra road, or a scenario's)."""
+
+    def __init__(self, model, day: int, side: str, kind: str, fighters: int, place: str, group: str):
+        super().__init__(model, day)
+        self.side, self.kind, self.fighters, self.place, self.group = side, kind, fighters, place, group
+        self.label = f"{fighters} {kind.replace('_', ' ')} fighters reach {place}"
+
+    def apply(self) -> None:
+        if self.place in self.model.place_flat:
+            spawn(self.model, self.side, self.kind, self.fighters, self.place, self.group)
+
+
+class PauseStarts(DatedEvent):
+    """A side's operations pause: its units hold, and a share of its fighters leaves."""
+
+    def __init__(self, model, day: int, withdrawal: float):
+        super().__init__(model, day)
+        self.withdrawal = withdrawal
+        self.label = f"SDF operations pause ({withdrawal:.0%} of its fighters drawn north)"
+
+    def apply(self) -> None:
+        model = self.model
+        model.sdf_paused = True
+        code = side_code("sdf")
+        for unit in [u for u in model.units if u.code == code]:
+            taken = unit.lose(round(unit.strength * self.withdrawal))
+            model.ledger[code]["withdrawn"] += taken
+            model.withdrawn_for_pause += taken
+        for unit in [u for u in model.units if u.code == code and u.strength < 10]:
+            model.break_up(unit)
+
+
+class PauseEnds(DatedEvent):
+    label = "SDF operations resume"
+
+    def apply(self) -> None:
+        model = self.model
+        model.sdf_paused = False
+        if model.withdrawn_for_pause and "shaddadi" in model.place_flat:
+            spawn(model, "sdf", "sdf", model.withdrawn_for_pause, "shaddadi", "returned_from_north")
+        model.withdrawn_for_pause = 0
+
+
+class RelationChanges(DatedEvent):
+    """Two sides change their relation (a scenario's dated event)."""
+
+    def __init__(self, model, day: int, a: str, b: str, relation: str):
+        super().__init__(model, day)
+        self.a, self.b, self.relation = a, b, relation
+        self.label = f"{a} and {b} become {relation.replace('_', '-')}"
+
+    def apply(self) -> None:
+        from sim.sides import Relations, pair
+
+        model = self.model
+        graph = model.relations.graph
+        graph.add_edge(*pair(self.a, self.b), relation=self.relation, source="dated event")
+        model.relations = Relations(graph)
+        model.hostile_code_lists = [model.relations.hostile_codes(c) if c else [] for c in range(len(model.ledger) + 1)]
+
+
+class Marker(DatedEvent):
+    def __init__(self, model, day: int, label: str):
+        super().__init__(model, day)
+        self.label = label
+
+
+def spawn(model, side: str, kind: str, fighters: int, place: str, group: str) -> None:
+    spawn_at(model, side, kind, fighters, model.place_flat[place], group)
+
+
+def spawn_at(model, side: str, kind: str, fighters: int, cell: int, group: str) -> None:
+    """New units of ``fighters`` in all, unit-sized, at a cell (counted as arrived)."""
+    code = side_code(side)
+    size = model.typical_unit_size(code)
+    count = max(1, round(fighters / size))
+    for i in range(count):
+        share = fighters * (i + 1) // count - fighters * i // count
+        if share > 0:
+            model.add_unit(side, kind, share, cell, posture="attack", group=group, flow="arrived")
+
+
+def schedule_events(model) -> list[DatedEvent]:
+    """Every dated event of the run, put on Mesa's event list; returns them (the list keeps them alive)."""
+    params = model.params
+    events: list[DatedEvent] = [
+        RaqqaFalls(model, day_of(params.raqqa_fall_date)),
+        QaimFalls(model, day_of(params.qaim_fall_date)),
+        Marker(
+            model,
+            day_of(params.sdf_phase2_date),
+            "SDF phase 2 begins (R7)" if model.rules.on("R7") else "SDF phase 2 date (R7 off: no phase 1 stop)",
+        ),
+    ]
+    for day, kind, fighters in regime_rules.reinforcement_schedule(params, model.rules):
+        events.append(Reinforcement(model, day, "regime", kind, fighters, "palmyra", "reinforcements"))
+    if params.sdf_pause_days > 0:
+        start = day_of(params.sdf_pause_start)
+        events += [
+            PauseStarts(model, start, params.sdf_pause_withdrawal),
+            PauseEnds(model, start + params.sdf_pause_days),
+        ]
+    for event in model.spec.events:
+        day = day_of(event.date)
+        if event.kind == "pause":
+            events += [
+                PauseStarts(model, day, event.get("withdrawal", params.sdf_pause_withdrawal)),
+                PauseEnds(model, day_of(event.get("until"))),
+            ]
+        elif event.kind == "reinforcement":
+            events.append(
+                Reinforcement(
+                    model,
+                    day,
+                    event.get("side"),
+                    event.get("kind"),
+                    int(event.get("fighters")),
+                    event.get("place"),
+                    "scenario",
+                )
+            )
+        elif event.kind == "relation":
+            events.append(RelationChanges(model, day, event.get("a"), event.get("b"), event.get("relation")))
+    kept = [e for e in events if 1 <= e.day <= model.end_day]
+    for event in kept:
+        model.schedule_event(event, at=event.day - 0.5)
+    return kept

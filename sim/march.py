@@ -1,0 +1,101 @@
+"""The day's movement: each marching unit walks downhill on its objective's distance field.
+
+A unit spends its daily march (km, by kind) on the cells it enters. It stops when it reaches a
+target; when it stands next to units of a side hostile to it (contact: a unit does not slip past
+an enemy; if its posture is attack it attacks the enemy cell nearest its objective, provided that
+cell lies on its way, nearer the objective than where it stands); when the next
+cell is one its side may not enter (held by a side at non-aggression, R1; beyond the SDF's stop
+line, R7); or when its march is spent. Entering an empty cell held by an enemy costs
+``clearing_days`` of march on top (mines, booby traps).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.agents import ATTACK, MOVE, Unit
+from sim.movement import UNREACHABLE
+
+
+def march(model) -> None:
+    """Move every marching unit, in a random order (the movement stream)."""
+    units = [u for u in model.units if u.posture in (ATTACK, MOVE) and u.objective is not None]
+    near_enemy = enemy_neighbourhoods(model)
+    for i in model.streams["movement"].permutation(len(units)):
+        advance(model, units[i], near_enemy[units[i].code])
+
+
+def enemy_neighbourhoods(model) -> list[np.ndarray | None]:
+    """For each side, the cells holding or touching units hostile to it as the march begins (a
+    filter: contact itself is checked against where units stand at that moment)."""
+    table = model.network.neighbours
+    result: list[np.ndarray | None] = [None]
+    for code in range(1, len(model.hostile_code_lists)):
+        hostile = model.hostile_code_lists[code]
+        near = np.zeros(model.occupancy.shape[1], dtype=bool)
+        if hostile:
+            cells = np.flatnonzero(model.occupancy[hostile].sum(axis=0) > 0)
+            neighbours = table[cells].ravel()
+            near[cells] = True
+            near[neighbours[neighbours >= 0]] = True
+        result.append(near)
+    return result
+
+
+def advance(model, unit: Unit, near_enemy: np.ndarray) -> None:
+    distance = unit.objective.distance
+    network = model.network
+    neighbours = model.neighbour_lists
+    lengths = network.step_length
+    entry_cost = model.entry_cost_list
+    blocked = model.blocked[unit.code]
+    occupancy = model.occupancy
+    hostile = model.hostile_code_lists[unit.code]
+    control = model.control_flat
+    clearing = model.params.clearing_days * unit.speed_km
+    fortification = model.fortification_flat
+    credit = unit.march_credit + unit.speed_km
+    unit.contact = None
+    here = unit.flat
+    while distance[here] > 0:
+        enemy = nearest_enemy(neighbours[here], distance, occupancy, hostile) if near_enemy[here] else -1
+        if enemy >= 0:
+            if unit.posture == ATTACK and distance[enemy] < distance[here]:
+                unit.contact = enemy
+            credit = 0.0
+            break
+        best, best_total, best_k = -1, float("inf"), 0
+        for k, cell in enumerate(neighbours[here]):
+            if cell < 0 or (blocked[cell] and distance[cell] > 0):
+                continue
+            total = entry_cost[cell] * lengths[k] + distance[cell]
+            if total < best_total:
+                best, best_total, best_k = cell, total, k
+        if best < 0 or distance[best] >= min(distance[here], UNREACHABLE):
+            credit = 0.0
+            break
+        if any(occupancy[h, best] for h in hostile):  # an enemy arrived there during this march
+            if unit.posture == ATTACK:
+                unit.contact = best
+            credit = 0.0
+            break
+        cost = entry_cost[best] * lengths[best_k]
+        if control[best] in hostile:
+            cost += clearing * (1.0 + fortification[best])
+        if credit < cost:
+            break
+        credit -= cost
+        unit.place_at(best)
+        here = best
+    else:
+        credit = 0.0
+    unit.march_credit = min(credit, unit.speed_km + model.max_entry_cost)
+
+
+def nearest_enemy(cells, distance, occupancy, hostile) -> int:
+    """Of the neighbouring cells holding hostile units, the one nearest the objective (-1: none)."""
+    best, best_distance = -1, float("inf")
+    for cell in cells:
+        if cell >= 0 and distance[cell] < best_distance and any(occupancy[h, cell] for h in hostile):
+            best, best_distance = cell, distance[cell]
+    return best

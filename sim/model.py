@@ -1,0 +1,414 @@
+"""The campaign model: the factions of the Deir ez-Zor campaign on the Euphrates map, day by day.
+
+The order of a day (docs/ODD.md, "Process overview and scheduling"), written once here:
+
+0. dated events (Mesa's event list, at half past the previous day): Raqqa falls, al-Qaim falls,
+   reinforcements arrive, pauses start and end, scenario events;
+1. plan (every PLAN_INTERVAL days): each side's commander gives its units objectives and postures;
+2. march: units move toward their objectives, stopping at contact;
+3. fight: engagements, air support, attrition, withdrawals and surrenders;
+4. attrition: ISIS defections (R14) and the Raqqa drain (R13);
+5. control: the control layer follows the units (bulk numpy), prepared defences decay (R12);
+6. supply and morale: supply by connection to the side's sources and by oil held (R15);
+7. population: flight from fighting, camps, sectarian tension (R11), recruitment (R10, R11),
+   tomorrow's raids (R11);
+8. record the day.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from mesa import Model
+
+from sim import battle, march
+from sim.agents import Objective, Unit
+from sim.calendar import day_of
+from sim.codes import SIDES, Bank, Crossing, Terrain, side_code
+from sim.commanders import COMMANDERS
+from sim.control import presence_and_zones, update_control
+from sim.events import schedule_events
+from sim.forces import load_kinds
+from sim.forces.placement import place_forces
+from sim.geography import MapLayers, load_map, make_grid
+from sim.movement import network_for
+from sim.population import PopulationModel
+from sim.recorder import Recorder
+from sim.rules import deconfliction, economy, isis, regime, sdf
+from sim.scenario import Scenario, baseline
+from sim.sides import Relations, relation_graph
+
+STREAMS = ("movement", "combat", "air", "defection", "population")
+N_CODES = len(SIDES) + 1
+ZONE_KM = 3.0  # a unit's zone of control (assumption: a few km around a battalion)
+SUPPLY_INTERVAL = 5  # days between supply-connection checks
+SEARCH_SLACK = 2.0  # search limit: this many times the straight line at the dearest terrain
+PLAN_INTERVAL = 2  # commanders revise their plans every second day (a staff cycle); units act daily
+FIELD_REFRESH_DAYS = 10  # days a distance field is kept while only its targets or forbidden cells drift
+REGIME, SDF, ISIS, OPPOSITION = (side_code(s) for s in SIDES)
+SUPPLY_SOURCES = {REGIME: ("palmyra", "tabqa"), SDF: ("hasakah", "shaddadi"), OPPOSITION: ("tanf",)}
+
+
+class CampaignModel(Model):
+    """The middle Euphrates, 2017-09-10 onward, under one scenario and one seed."""
+
+    def __init__(
+        self,
+        scenario: Scenario | None = None,
+        *,
+        rng: int = 0,
+        days: int | None = None,
+        layers: MapLayers | None = None,
+        forces=None,
+        snapshot_days=(),
+    ):
+        super().__init__(rng=rng)
+        self.spec = scenario or baseline()
+        self.params = self.spec.params
+        self.rules = self.spec.rulebook
+        self.seed = int(rng)
+        self.streams = {
+            name: np.random.default_rng(s)
+            for name, s in zip(STREAMS, np.random.SeedSequence(self.seed).spawn(len(STREAMS)), strict=True)
+        }
+        graph = relation_graph(self.spec.relations)
+        deconfliction.set_regime_sdf_relation(graph, self.rules.on("R1"), self.spec.relations)
+        self.relations = Relations(graph)
+        self.hostile_code_lists = [self.relations.hostile_codes(c) if c else [] for c in range(N_CODES)]
+        self.end_day = min(day_of(self.params.end_date), days if days is not None else 10**9)
+        self.day = 0
+
+        self.layers = layers or load_map(self.params.cell_km)
+        self._build_world()
+        self.kinds = load_kinds()
+        self.units: list[Unit] = []
+        self.pools = np.zeros(N_CODES, dtype=np.int64)  # fighters recruited but not yet formed into units
+        self.ledger = {
+            c: dict.fromkeys(("initial", "arrived", "recruited", "killed", "defected", "withdrawn"), 0)
+            for c in range(1, N_CODES)
+        }
+        self.adviser_bonus = np.ones(N_CODES)
+        self.adviser_bonus[REGIME] = regime.russian_adviser_bonus(self.params, self.rules)
+        self.adviser_bonus[SDF] = sdf.us_adviser_bonus(self.params, self.rules)
+        self.pending_raids: list[int] = []
+        self.sdf_paused = False
+        self.sdf_phase = 1
+        self.qaim_day = day_of(self.params.qaim_fall_date)
+        self.corridor_day: int | None = None
+        self._fields: dict = {}
+
+        place_forces(self, forces)
+        self.commanders = [cls(self) for cls in COMMANDERS]
+        self.population = PopulationModel(self)
+        self.recorder = Recorder(self, snapshot_days)
+        self._events = schedule_events(self)
+        self.refresh_blocked()
+        self.recorder.record_day()
+
+    # ----- the world -------------------------------------------------------------------------
+    def _build_world(self) -> None:
+        layers = self.layers
+        self.nx, self.ny = layers.frame.shape
+        self.grid = make_grid(layers, self.random)
+        self.network = network_for(layers)
+        self.neighbour_lists = [tuple(row) for row in self.network.neighbours.tolist()]
+        self.entry_cost_list = self.network.entry_cost.tolist()
+        self.max_entry_cost = float(self.network.entry_cost[self.network.passable].max())
+        self.control = self.grid.control.data
+        if not self.rules.on("R5"):
+            regime.siege_unbroken(self.control, self._siege_corridor())
+        self.control_flat = self.control.ravel()
+        self.terrain_flat = layers["terrain"].ravel()
+        self.occupancy = np.zeros((N_CODES, self.nx * self.ny), dtype=np.int32)
+        self.place_flat = {pid: x * self.ny + y for pid, (x, y) in layers.place_cells.items()}
+        self.place_flat.update({cid: x * self.ny + y for cid, (x, y) in layers.crossing_cells.items()})
+        self.border_cells = np.flatnonzero(layers["crossing"].ravel() == Crossing.BORDER)
+        self.land = (layers["terrain"] != Terrain.WATER) & ~layers["iraq"]
+        self.zone_radius = max(1, int(ZONE_KM / layers.frame.cell_km + 0.5))
+        self._town_cells = self._assign_town_cells()
+        self.valley_town_cells = np.array(
+            sorted(
+                self.place_flat[p.id]
+                for p in layers.places
+                if p.is_town and p.bank in ("left", "right", "khabur") and not layers["iraq"][layers.place_cells[p.id]]
+            ),
+            dtype=np.int64,
+        )
+        self.oil_cells = np.flatnonzero(layers["oil"].ravel() > 0)
+        self.oil_values = layers["oil"].ravel()[self.oil_cells]
+        self.fortification = isis.prepared_defences(self.control, layers["terrain"], self.params, self.rules)
+        self.fortification_flat = self.fortification.ravel()
+        self._distance_cache: dict[str, np.ndarray] = {}
+        self.unsupplied: set[Unit] = set()
+
+    def _assign_town_cells(self) -> dict[str, np.ndarray]:
+        """Each town's urban cells (the disc drawn on the map), its own cell for other places."""
+        urban = np.flatnonzero(self.terrain_flat == Terrain.URBAN)
+        towns = [p for p in self.layers.places if p.is_town]
+        cells: dict[str, list[int]] = {p.id: [] for p in towns}
+        if towns and urban.size:
+            town_flat = np.array([self.place_flat[p.id] for p in towns])
+            ux, uy = np.divmod(urban, self.ny)
+            tx, ty = np.divmod(town_flat, self.ny)
+            nearest = np.argmin((ux[:, None] - tx[None, :]) ** 2 + (uy[:, None] - ty[None, :]) ** 2, axis=1)
+            for cell, town in zip(urban.tolist(), nearest.tolist(), strict=True):
+                cells[towns[town].id].append(cell)
+        result = {pid: np.array(sorted(set(c) | {self.place_flat[pid]}), dtype=np.int64) for pid, c in cells.items()}
+        return result
+
+    def _siege_corridor(self) -> np.ndarray:
+        road = self.layers.road_cells.get("palmyra_dez", ())
+        names = [p.id for p in self.layers.places]
+        corridor = np.zeros(self.layers.frame.shape, dtype=bool)
+        if "shula" in names and road:
+            shula = self.layers.place_cells["shula"]
+            start = min(range(len(road)), key=lambda i: abs(road[i][0] - shula[0]) + abs(road[i][1] - shula[1]))
+            for x, y in road[start:]:
+                corridor[max(x - 3, 0) : x + 4, max(y - 3, 0) : y + 4] = True
+        return corridor
+
+    # ----- questions the rules and commanders ask -------------------------------------------
+    def town_cells(self, place: str) -> np.ndarray:
+        if place in self._town_cells:
+            return self._town_cells[place]
+        return np.array([self.place_flat[place]], dtype=np.int64)
+
+    def km_from_places(self, places: tuple[str, ...]) -> np.ndarray:
+        """Distance (km) from every cell to the nearest of some places (cached)."""
+        key = "|".join(places)
+        if key not in self._distance_cache:
+            frame = self.layers.frame
+            known = [p for p in places if p in self.place_flat]
+            if not known:
+                self._distance_cache[key] = np.full(self.nx * self.ny, np.inf)
+            else:
+                centres = [frame.centre(divmod(self.place_flat[p], self.ny)) for p in known]
+                self._distance_cache[key] = np.min([frame.km_from(*c).ravel() for c in centres], axis=0)
+        return self._distance_cache[key]
+
+    def units_at(self, cell: int) -> list[Unit]:
+        return [u for u in self.units if u.flat == cell]
+
+    def hostile_power_in(self, code: int, cells: np.ndarray) -> float:
+        """Combat power of the units hostile to ``code`` in some cells, times their defence there."""
+        hostile = self.relations.hostile[code]
+        wanted = set(cells.tolist())
+        by_cell: dict[int, list[Unit]] = {}
+        for unit in self.units:
+            if hostile[unit.code] and unit.flat in wanted:
+                by_cell.setdefault(unit.flat, []).append(unit)
+        return float(sum(battle.power(us) * battle.defence_multiplier(self, cell, us) for cell, us in by_cell.items()))
+
+    def cells_apart(self, cells: np.ndarray, targets: np.ndarray) -> np.ndarray:
+        """For each of ``cells``, the Chebyshev distance in cells to the nearest of ``targets``."""
+        if not len(cells):
+            return np.zeros(0, dtype=np.int64)
+        x, y = np.divmod(cells, self.ny)
+        tx, ty = np.divmod(targets, self.ny)
+        return np.maximum(np.abs(x[:, None] - tx[None, :]), np.abs(y[:, None] - ty[None, :])).min(axis=1)
+
+    def typical_unit_size(self, code: int) -> int:
+        name = SIDES[code - 1]
+        return getattr(self.params, f"{name}_unit_size")
+
+    def enemy_cells(self, code: int, bank: Bank) -> np.ndarray:
+        """Valley and urban cells of a bank held by sides hostile to ``code``."""
+        on_bank = self.layers["bank"].ravel() == bank
+        valley = np.isin(self.terrain_flat, (Terrain.VALLEY, Terrain.URBAN))
+        hostile = self.relations.hostile[code][self.control_flat]
+        return np.flatnonzero(on_bank & valley & hostile)
+
+    def held_town_cells(self, code: int) -> np.ndarray:
+        cells = self.valley_town_cells
+        return cells[self.control_flat[cells] == code]
+
+    def in_contact(self, unit: Unit) -> bool:
+        hostile = self.hostile_code_lists[unit.code]
+        return any(self.occupancy[h, n] for n in self.neighbour_lists[unit.flat] if n >= 0 for h in hostile)
+
+    def objective(self, code: int, key: str, targets: np.ndarray, reach: np.ndarray | None = None) -> Objective:
+        """An objective with its distance field. The field is recomputed when it is FIELD_REFRESH_DAYS
+        old and its targets or the side's forbidden cells changed, or at once when none of its old
+        targets is still wanted; in between, units walk toward the targets as they last knew them.
+
+        ``reach`` (cells of the units to send) bounds the search: it stops a margin beyond the
+        farthest of them, and is redone further out when a farther unit needs the field.
+        """
+        targets = np.asarray(targets, dtype=np.int64)
+        if targets.size > 1 and not np.all(targets[1:] > targets[:-1]):
+            targets = np.unique(targets)
+        limit = self._search_limit(reach, targets)
+        cached = self._fields.get((code, key))
+        if cached is not None:
+            made_on, old_targets, blocked_sig, old_limit, objective = cached
+            same = np.array_equal(old_targets, targets) and blocked_sig == self._blocked_sig[code]
+            young = self.day - made_on < FIELD_REFRESH_DAYS
+            still_wanted = np.intersect1d(old_targets, targets, assume_unique=True).size > 0
+            if (same or (young and still_wanted)) and limit <= old_limit:
+                return objective
+        distance = self.network.field(targets, self.blocked[code], limit)
+        objective = Objective(key, targets, distance)
+        self._fields[(code, key)] = (self.day, targets, self._blocked_sig[code], limit, objective)
+        return objective
+
+    def _search_limit(self, reach: np.ndarray | None, targets: np.ndarray) -> float:
+        """A bound on the march cost from the farthest unit: straight-line cells, at the dearest terrain,
+        with room for detours; unbounded when the units are not known."""
+        if reach is None or not len(reach):
+            return np.inf
+        cells = float(self.cells_apart(np.asarray(reach, dtype=np.int64), targets).max())
+        return (cells * 1.5 + 10) * self.layers.frame.cell_km * SEARCH_SLACK
+
+    def refresh_blocked(self) -> None:
+        """The cells each side may not enter: held by a side at non-aggression with it (R1), and
+        for the SDF in phase 1, beyond the line through al-Suwar (R7)."""
+        peace = self.relations.non_aggression
+        self.blocked = [peace[c][self.control_flat] if c else None for c in range(N_CODES)]
+        if self.rules.on("R7") and not sdf.in_phase_two(self):
+            if not hasattr(self, "_beyond_stop_line"):
+                self._beyond_stop_line = sdf.beyond_stop_line(self.layers)
+            self.blocked[SDF] = self.blocked[SDF] | self._beyond_stop_line
+        self._blocked_sig = [hash(b.tobytes()) if b is not None else 0 for b in self.blocked]
+
+    def sortie_budgets(self) -> dict[int, float]:
+        return {
+            REGIME: regime.russian_sorties(self.params, self.rules),
+            SDF: sdf.coalition_sorties(self.params, self.rules),
+        }
+
+    # ----- things that happen to units ---------------------------------------------------------
+    def add_unit(self, side: str, kind: str, strength: int, flat: int, *, posture: str, group: str, flow: str) -> Unit:
+        unit = Unit(
+            self, side=side, kind=self.kinds[kind], strength=int(strength), flat=int(flat), posture=posture, group=group
+        )
+        self.units.append(unit)
+        self.ledger[unit.code][flow] += unit.strength
+        return unit
+
+    def remove_unit(self, unit: Unit) -> None:
+        self.units.remove(unit)
+        unit.remove()
+
+    def surrender(self, unit: Unit) -> None:
+        """The unit gives up: its fighters count as defected (surrendered, captured or deserted)."""
+        self.ledger[unit.code]["defected"] += unit.strength
+        unit.strength = 0
+        self.remove_unit(unit)
+
+    def break_up(self, unit: Unit) -> None:
+        """A unit too weak to fight: its fighters join the nearest unit of its side, or disperse."""
+        friends = [u for u in self.units if u.code == unit.code and u is not unit and u.strength >= battle.MIN_UNIT]
+        if friends and unit.strength > 0:
+            ux, uy = unit.xy
+            nearest = min(friends, key=lambda u: max(abs(u.xy[0] - ux), abs(u.xy[1] - uy)))
+            nearest.strength += unit.strength
+        elif unit.strength > 0:
+            self.ledger[unit.code]["defected"] += unit.strength
+        unit.strength = 0
+        self.remove_unit(unit)
+
+    def harm_civilians(self, cell: int, intensity: float, sorties: dict[int, int], attacker: int, defender: int) -> int:
+        return self.population.harm(cell, intensity, sorties)
+
+    def record_engagement(self, engagement, attacker_losses: int, defender_losses: int, civilians: int) -> None:
+        self.recorder.engagement(engagement, attacker_losses, defender_losses, civilians)
+
+    # ----- the day --------------------------------------------------------------------------
+    def step(self) -> None:
+        self.day += 1
+        self.refresh_blocked()
+        if self.day % PLAN_INTERVAL == 1 or PLAN_INTERVAL == 1:
+            for commander in self.commanders:
+                commander.plan()
+        march.march(self)
+        battle.fight(self)
+        self._attrition()
+        self._update_control()
+        self._supply_and_morale()
+        self.population.step()
+        self.recorder.record_day()
+        if self.day >= self.end_day:
+            self.running = False
+
+    def run(self) -> CampaignModel:
+        while self.running:
+            self.step()
+        return self
+
+    def _attrition(self) -> None:
+        rng = self.streams["defection"]
+        bukamal_km = self.km_from_places(("bukamal",))
+        for unit in [u for u in self.units if u.code == ISIS]:
+            lost = isis.defectors(
+                rng, unit.strength, unit.morale, self.day, bukamal_km[unit.flat], self.params, self.rules
+            )
+            if lost:
+                self.ledger[ISIS]["defected"] += unit.lose(lost)
+        drain = isis.raqqa_drain(self.day, self.params, self.rules)
+        if drain > 0:
+            owed = int(rng.poisson(drain))
+            for unit in sorted((u for u in self.units if u.code == ISIS), key=lambda u: (-u.strength, u.unique_id)):
+                if owed <= 0:
+                    break
+                taken = unit.lose(min(owed, max(0, unit.strength - battle.MIN_UNIT)))
+                self.ledger[ISIS]["withdrawn"] += taken
+                owed -= taken
+        from_iraq = isis.reinforcement_from_iraq(self.params, self.rules)
+        if from_iraq > 0:
+            arrived = int(rng.poisson(from_iraq))
+            self.pools[ISIS] += arrived
+            self.ledger[ISIS]["arrived"] += arrived
+        for unit in [u for u in self.units if u.strength < battle.MIN_UNIT]:
+            self.break_up(unit)
+
+    def _update_control(self) -> None:
+        if self.units:
+            flats = np.array([u.flat for u in self.units])
+            codes = np.array([u.code for u in self.units])
+            xs, ys = np.divmod(flats, self.ny)
+        else:
+            xs = ys = codes = np.array([], dtype=np.int64)
+        presence, zones = presence_and_zones(
+            (self.nx, self.ny), xs, ys, codes, self.layers["river_side"], self.land, self.zone_radius
+        )
+        update_control(self.control, presence, zones, self.land, self.relations.hostile)
+        isis.decay_lost_defences(self.fortification, self.control, self.params)
+
+    def _supply_and_morale(self) -> None:
+        params = self.params
+        if self.day % SUPPLY_INTERVAL == 1 or SUPPLY_INTERVAL == 1:
+            self.unsupplied = self._cut_off_units()
+        oil_held = {c: float(self.oil_values[self.control_flat[self.oil_cells] == c].sum()) for c in range(1, N_CODES)}
+        for unit in self.units:
+            if unit in self.unsupplied:
+                unit.supply = max(0.0, unit.supply - params.supply_decay)
+                unit.morale = max(0.0, unit.morale - params.isolation_morale_loss)
+            else:
+                rate = params.supply_recovery * economy.supply_multiplier(oil_held[unit.code], params, self.rules)
+                unit.supply = min(1.0, unit.supply + rate)
+            if getattr(unit, "engaged_on", -1) != self.day:
+                unit.morale += params.morale_recovery * (unit.kind.morale - unit.morale)
+
+    def _cut_off_units(self) -> set[Unit]:
+        """Units whose cell is not joined, through their side's cells, to one of its sources."""
+        from scipy import ndimage
+
+        cut = set()
+        for code in range(1, N_CODES):
+            mine = [u for u in self.units if u.code == code]
+            if not mine:
+                continue
+            held = self.control == code
+            for u in mine:
+                held[u.xy] = True
+            pieces, _ = ndimage.label(held, structure=np.ones((3, 3), bool))
+            flat = pieces.ravel()
+            if code == ISIS:
+                sources = self.held_town_cells(ISIS)
+            else:
+                sources = np.array([self.place_flat[p] for p in SUPPLY_SOURCES.get(code, ()) if p in self.place_flat])
+            fed = set(flat[sources].tolist()) - {0} if len(sources) else set()
+            cut.update(u for u in mine if flat[u.flat] not in fed)
+        return cut
+
+
+__all__ = ["CampaignModel"]

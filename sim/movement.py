@@ -1,0 +1,103 @@
+"""Where ground units can go and how far it is: the movement network and distance fields.
+
+Units move over passable cells (land in Syria, the few crossing points over water, the al-Qaim
+border crossing). Entering a cell costs kilometres of a unit's daily march, scaled by terrain: a
+road is fastest, towns slowest, a ferry site (a bridge that is down) costs a day or more. A
+distance field gives, for every cell, the cost of the cheapest way to a set of target cells; a
+unit walks downhill on it. Fields are cached by target set and by the cells the side may not enter.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import dijkstra
+
+from sim.codes import Crossing, Terrain
+from sim.geography import MapLayers
+
+#: Cost of entering a cell, per km of cell side, by terrain (a road overrides it with 1.0).
+TERRAIN_FACTOR = {Terrain.VALLEY: 1.4, Terrain.DESERT: 1.25, Terrain.URBAN: 1.8, Terrain.WATER: 1.0}
+FERRY_KM = 25.0  # crossing where the bridge is down: pontoons or boats, about a day and a half
+UNREACHABLE = 1e12
+OFFSETS = ((-1, -1), (-1, 0), (-1, 1), (0, -1), (0, 1), (1, -1), (1, 0), (1, 1))
+
+
+class MovementNetwork:
+    """The passable cells of a map as a directed graph weighted by entry cost (km of march)."""
+
+    def __init__(self, layers: MapLayers):
+        nx, ny = layers.frame.shape
+        self.shape = (nx, ny)
+        self.size = nx * ny
+        cell_km = layers.frame.cell_km
+        terrain = layers["terrain"]
+        crossing = layers["crossing"]
+        passable = ((terrain != Terrain.WATER) & ~layers["iraq"]) | (crossing != Crossing.NONE)
+        factor = np.array([TERRAIN_FACTOR[Terrain(code)] for code in range(len(Terrain))])
+        cost = factor[terrain] * cell_km
+        cost[layers["road"]] = cell_km
+        cost[crossing == Crossing.FERRY] += FERRY_KM
+        self.passable = passable.ravel()
+        self.entry_cost = cost.ravel().astype(np.float64)
+        self.neighbours, self.step_length = _neighbour_table(nx, ny)
+        self.graph_t = self._transposed_graph()
+        self._row_of_edge = np.repeat(np.arange(self.size), np.diff(self.graph_t.indptr))
+
+    def _transposed_graph(self) -> csr_matrix:
+        """G^T: an edge v->u of cost(u->v), so that a search from the targets gives cost-to-target."""
+        rows, cols, weights = [], [], []
+        for k in range(8):
+            u = np.arange(self.size)
+            v = self.neighbours[:, k]
+            ok = (v >= 0) & self.passable & self.passable[np.maximum(v, 0)]
+            rows.append(v[ok])
+            cols.append(u[ok])
+            weights.append(self.entry_cost[v[ok]] * self.step_length[k])
+        return csr_matrix(
+            (np.concatenate(weights), (np.concatenate(rows), np.concatenate(cols))), shape=(self.size, self.size)
+        )
+
+    def field(self, targets: np.ndarray, blocked: np.ndarray | None = None, limit: float = np.inf) -> np.ndarray:
+        """Cost (km) from every cell to the nearest target; cells it cannot reach get UNREACHABLE.
+
+        ``blocked`` (flat bool) marks cells the side may not enter (targets stay enterable); the
+        search stops at a cost of ``limit`` km (cells beyond count as unreachable).
+        """
+        targets = np.asarray(targets, dtype=np.int64)
+        if targets.size == 0:
+            return np.full(self.size, UNREACHABLE)
+        graph = self.graph_t
+        if blocked is not None and blocked.any():
+            forbid = blocked.copy()
+            forbid[targets] = False
+            data = graph.data.copy()
+            data[forbid[self._row_of_edge]] = UNREACHABLE
+            graph = csr_matrix((data, graph.indices, graph.indptr), shape=graph.shape)
+        distance = dijkstra(graph, directed=True, indices=targets, min_only=True, limit=limit)
+        distance[~np.isfinite(distance) | (distance >= UNREACHABLE)] = UNREACHABLE
+        return distance
+
+
+_NETWORKS: dict[int, tuple[MapLayers, MovementNetwork]] = {}
+
+
+def network_for(layers: MapLayers) -> MovementNetwork:
+    """The movement network of a map, built once per map object in a process."""
+    entry = _NETWORKS.get(id(layers))
+    if entry is None or entry[0] is not layers:
+        entry = _NETWORKS[id(layers)] = (layers, MovementNetwork(layers))
+    return entry[1]
+
+
+def _neighbour_table(nx: int, ny: int) -> tuple[np.ndarray, np.ndarray]:
+    """Flat index of each cell's eight neighbours (-1 off the grid), and each direction's length."""
+    x, y = np.meshgrid(np.arange(nx), np.arange(ny), indexing="ij")
+    table = np.full((nx * ny, 8), -1, dtype=np.int64)
+    for k, (dx, dy) in enumerate(OFFSETS):
+        ok = (x + dx >= 0) & (x + dx < nx) & (y + dy >= 0) & (y + dy < ny)
+        table[ok.ravel(), k] = ((x + dx) * ny + (y + dy))[ok]
+    lengths = np.array([math.hypot(dx, dy) for dx, dy in OFFSETS])
+    return table, lengths

@@ -1,0 +1,118 @@
+"""The outcomes of a run, each declared once with its label, unit and direction, so that tables and
+figures label themselves; and the summary of one run."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.codes import SIDES, side_code
+
+
+@dataclass(frozen=True)
+class Outcome:
+    name: str
+    label: str
+    unit: str
+    direction: str  # what a higher value means
+    kind: str  # day, count, share, km2
+
+
+def _days(name, label, direction="higher = later"):
+    return Outcome(name, label, "day", direction, "day")
+
+
+OUTCOMES: tuple[Outcome, ...] = (
+    _days("regime_left_bank_day", "Day the regime first holds a left-bank valley cell (bridgehead)"),
+    _days("sdf_conoco_day", "Day the SDF takes the Conoco gas plant"),
+    _days("regime_maadan_day", "Day the regime takes Ma'adan"),
+    _days("sdf_suwar_day", "Day the SDF takes al-Suwar"),
+    _days("regime_city_cleared_day", "Day the regime holds all of Deir ez-Zor city"),
+    _days("regime_mayadin_day", "Day the regime takes al-Mayadin"),
+    _days("regime_bukamal_day", "Day the regime first holds al-Bukamal"),
+    _days("regime_corridor_day", "Day the regime corridor joins Palmyra, the city and al-Bukamal to the border"),
+    _days("sdf_hajin_day", "Day the SDF takes Hajin"),
+    _days("sdf_baghuz_day", "Day the SDF takes al-Baghuz"),
+    _days("isis_no_valley_town_day", "Day ISIS holds no valley town"),
+    Outcome("regime_losses", "Regime and allied fighters killed", "fighters", "higher = costlier", "count"),
+    Outcome("sdf_losses", "SDF fighters killed", "fighters", "higher = costlier", "count"),
+    Outcome("isis_losses", "ISIS fighters killed", "fighters", "higher = costlier", "count"),
+    Outcome("opposition_losses", "Opposition fighters killed", "fighters", "higher = costlier", "count"),
+    Outcome("isis_defected", "ISIS fighters defected or surrendered", "fighters", "higher = more", "count"),
+    Outcome("civilian_deaths", "Civilians killed", "people", "higher = costlier", "count"),
+    Outcome("displaced", "People displaced (each flight counted)", "people", "higher = more", "count"),
+    Outcome("in_camps_end", "People in al-Hol and Abu Khashab at the end", "people", "higher = more", "count"),
+    Outcome("regime_sdf_engagements", "Regime-SDF engagements", "engagements", "higher = more fighting", "count"),
+    Outcome("engagements", "Engagements of all kinds", "engagements", "higher = more fighting", "count"),
+    Outcome(
+        "right_bank_regime_share",
+        "Share of right-bank valley held by the regime at the end",
+        "share",
+        "higher = more regime",
+        "share",
+    ),
+    Outcome(
+        "left_bank_sdf_share",
+        "Share of left-bank valley held by the SDF at the end",
+        "share",
+        "higher = more SDF",
+        "share",
+    ),
+    Outcome("regime_territory_km2", "Regime territory at the end", "km²", "higher = larger", "km2"),
+    Outcome("sdf_territory_km2", "SDF territory at the end", "km²", "higher = larger", "km2"),
+    Outcome("isis_territory_km2", "ISIS territory at the end", "km²", "higher = larger", "km2"),
+)
+BY_NAME = {o.name: o for o in OUTCOMES}
+
+#: Days taken from the key-place table: the first day ``side`` controls ``place``.
+PLACE_DAYS = {
+    "sdf_conoco_day": ("conoco", "sdf"),
+    "regime_maadan_day": ("maadan", "regime"),
+    "sdf_suwar_day": ("suwar", "sdf"),
+    "regime_mayadin_day": ("mayadin", "regime"),
+    "regime_bukamal_day": ("bukamal", "regime"),
+    "sdf_hajin_day": ("hajin", "sdf"),
+    "sdf_baghuz_day": ("baghuz", "sdf"),
+}
+MILESTONE_DAYS = {
+    "regime_left_bank_day": "regime_left_bank",
+    "regime_city_cleared_day": "regime_city_cleared",
+    "regime_corridor_day": "regime_corridor",
+    "isis_no_valley_town_day": "isis_no_valley_town",
+}
+
+
+def summarize(model, tables) -> dict[str, float]:
+    """One run's outcomes from its tables, milestones and final state (NaN for what never happened)."""
+    recorder = model.recorder
+    control = tables["control"]
+    summary: dict[str, float] = {}
+    for name, (place, side) in PLACE_DAYS.items():
+        hits = control[(control["place"] == place) & (control["controller"] == side)]["day"]
+        summary[name] = float(hits.min()) if len(hits) else math.nan
+    for name, key in MILESTONE_DAYS.items():
+        summary[name] = float(recorder.milestones[key]) if key in recorder.milestones else math.nan
+    last = model.day
+    for side in SIDES:
+        summary[f"{side}_losses"] = float(recorder.ledger["killed"][last, side_code(side)])
+    summary["isis_defected"] = float(recorder.ledger["defected"][last, side_code("isis")])
+    _, displaced, deaths, in_camps = recorder.population[last]
+    summary.update(civilian_deaths=float(deaths), displaced=float(displaced), in_camps_end=float(in_camps))
+    events = tables["events"]
+    pair = {"regime", "sdf"}
+    summary["regime_sdf_engagements"] = float(
+        sum({a, d} == pair for a, d in zip(events["attacker"], events["defender"], strict=True))
+    )
+    summary["engagements"] = float(len(events))
+    held = model.control_flat
+    summary["right_bank_regime_share"] = _share(held[recorder.right_valley], side_code("regime"))
+    summary["left_bank_sdf_share"] = _share(held[recorder.left_valley], side_code("sdf"))
+    for side in ("regime", "sdf", "isis"):
+        summary[f"{side}_territory_km2"] = float(recorder.territory[last, side_code(side)])
+    return {o.name: summary[o.name] for o in OUTCOMES}
+
+
+def _share(values: np.ndarray, code: int) -> float:
+    return float(np.mean(values == code)) if values.size else math.nan

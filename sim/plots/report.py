@@ -1,0 +1,42 @@
+"""Redraw every figure of a results folder from its files alone (no model is run)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sim.experiments.store import read_manifest, read_snapshots, read_table
+from sim.geography.export import MapBackdrop
+from sim.plots.runs import plot_maps, plot_territory, plot_timeline
+
+
+def draw_run_figures(folder: str | Path) -> list[Path]:
+    folder = Path(folder)
+    manifest = read_manifest(folder)
+    timeseries = read_table(folder, "timeseries")
+    control = read_table(folder, "control")
+    events = read_table(folder, "events")
+    if timeseries.empty:
+        return []
+    backdrop = MapBackdrop.load(folder / "layers.npz")
+    names = {p["id"]: p["name"] for p in backdrop.meta["places"]}
+    last_day = int(timeseries["day"].max())
+    scenarios = list(dict.fromkeys(timeseries["scenario"]))
+    figures = [plot_territory(timeseries, folder / "territory.png")]
+    snapshots = read_snapshots(folder)
+    for scenario in scenarios:
+        suffix = "" if len(scenarios) == 1 else f"_{scenario}"
+        figures.append(
+            plot_timeline(
+                control[control["scenario"] == scenario],
+                last_day,
+                folder / f"timeline{suffix}.png",
+                names=names,
+                title=f"{scenario}: key places, most common controller over runs",
+            )
+        )
+        first_run = int(timeseries[timeseries["scenario"] == scenario]["run_id"].min())
+        maps = plot_maps(backdrop, snapshots, events, scenario, first_run, folder / f"maps{suffix}.png")
+        if maps:
+            figures.append(maps)
+    del manifest
+    return figures

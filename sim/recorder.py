@@ -1,0 +1,194 @@
+"""What a run keeps: daily figures per side, each engagement, key places changing hands, milestones,
+dated events and map snapshots; turned into the run's tables at the end.
+
+Daily figures go into preallocated numpy arrays (no per-agent data collection), so recording
+costs a few bincounts a day.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from sim.calendar import iso
+from sim.codes import SIDES, Bank, Terrain, side_code, side_name
+from sim.rules import regime as regime_rules
+
+REGIME, SDF, ISIS = side_code("regime"), side_code("sdf"), side_code("isis")
+N_CODES = len(SIDES) + 1
+LEDGER_COLUMNS = ("killed", "defected", "recruited", "arrived", "withdrawn")
+CORRIDOR_CHECK_DAYS = 7
+
+
+class Recorder:
+    def __init__(self, model, snapshot_days=()):
+        self.model = model
+        days = model.end_day + 1
+        self.territory = np.zeros((days, N_CODES))
+        self.valley = np.zeros((days, N_CODES))
+        self.fighters = np.zeros((days, N_CODES), dtype=np.int64)
+        self.ledger = {k: np.zeros((days, N_CODES), dtype=np.int64) for k in LEDGER_COLUMNS}
+        self.population = np.zeros((days, 4))  # residents, displaced, civilian deaths, in camps
+        self.engagements: list[tuple] = []
+        self.place_changes: list[tuple[int, str, int]] = []
+        self.log: list[tuple[int, str]] = []
+        self.milestones: dict[str, int] = {}
+        self.snapshot_days = set(int(d) for d in snapshot_days)
+        self.snapshots: dict[int, dict] = {}
+        layers = model.layers
+        land = model.land.ravel()
+        self.land_cells = np.flatnonzero(land)
+        valley = np.isin(model.terrain_flat, (Terrain.VALLEY, Terrain.URBAN)) & land
+        self.valley_cells = np.flatnonzero(valley)
+        bank = layers["bank"].ravel()
+        self.left_valley = np.flatnonzero(valley & (bank == Bank.LEFT))
+        self.right_valley = np.flatnonzero(valley & (bank == Bank.RIGHT))
+        self.place_ids = [p.id for p in layers.places]
+        self.place_cells = np.array([model.place_flat[p] for p in self.place_ids], dtype=np.int64)
+        self.city_cells = model.town_cells("deir_ez_zor") if "deir_ez_zor" in model.place_flat else None
+        self.area = layers.frame.cell_area_km2
+        self._last_controllers = None
+
+    def note(self, day: int, text: str) -> None:
+        self.log.append((day, text))
+
+    def engagement(self, e, attacker_losses: int, defender_losses: int, civilians: int) -> None:
+        x, y = divmod(e.target, self.model.ny)
+        self.engagements.append(
+            (
+                self.model.day,
+                x,
+                y,
+                e.kind,
+                e.attacker,
+                e.defender,
+                attacker_losses,
+                defender_losses,
+                civilians,
+                sum(e.sorties.values()),
+            )
+        )
+
+    def record_day(self) -> None:
+        model = self.model
+        day = model.day
+        control = model.control_flat
+        self.territory[day] = np.bincount(control[self.land_cells], minlength=N_CODES) * self.area
+        self.valley[day] = np.bincount(control[self.valley_cells], minlength=N_CODES) * self.area
+        strength = np.zeros(N_CODES, dtype=np.int64)
+        for unit in model.units:
+            strength[unit.code] += unit.strength
+        self.fighters[day] = strength + model.pools
+        for key in LEDGER_COLUMNS:
+            self.ledger[key][day, 1:] = [model.ledger[c][key] for c in range(1, N_CODES)]
+        people = model.population
+        self.population[day] = (people.total, people.displaced, people.deaths, people.in_camps)
+        controllers = control[self.place_cells]
+        if self._last_controllers is None:
+            changed = np.arange(len(self.place_ids))
+        else:
+            changed = np.flatnonzero(controllers != self._last_controllers)
+        for i in changed.tolist():
+            self.place_changes.append((day, self.place_ids[i], int(controllers[i])))
+        self._last_controllers = controllers.copy()
+        self._milestones(day, control)
+        if day in self.snapshot_days:
+            self.snapshot(day)
+
+    def _milestones(self, day: int, control: np.ndarray) -> None:
+        model = self.model
+        first = self.milestones.setdefault
+        if self.city_cells is not None and np.all(control[self.city_cells] == REGIME):
+            first("regime_city_cleared", day)
+        if np.any(control[self.left_valley] == REGIME):
+            first("regime_left_bank", day)
+        towns = model.valley_town_cells
+        if towns.size and not np.any(control[towns] == ISIS):
+            first("isis_no_valley_town", day)
+        weekly = day % CORRIDOR_CHECK_DAYS == 0 and day > 0
+        if "regime_corridor" not in self.milestones and weekly and regime_rules.corridor_complete(model):
+            first("regime_corridor", day)
+
+    def snapshot(self, day: int) -> None:
+        """The control layer and the units of a day, for maps drawn later from the results."""
+        frame = self.model.layers.frame
+        units = []
+        for unit in self.model.units:
+            lat, lon = frame.centre(unit.xy)
+            units.append({"side": unit.side, "kind": unit.kind.kind, "strength": unit.strength, "lat": lat, "lon": lon})
+        self.snapshots[day] = {"control": self.model.control.copy(), "units": units}
+
+    # ----- the run's tables -----------------------------------------------------------------
+    def tables(self, scenario: str, run_id: int, seed: int) -> dict[str, pd.DataFrame]:
+        last = self.model.day
+        days = np.arange(last + 1)
+        frames = []
+        for code, side in enumerate(SIDES, start=1):
+            frame = pd.DataFrame(
+                {
+                    "day": days,
+                    "side": side,
+                    "territory_km2": self.territory[: last + 1, code],
+                    "valley_km2": self.valley[: last + 1, code],
+                    "fighters": self.fighters[: last + 1, code],
+                    "losses_cum": self.ledger["killed"][: last + 1, code],
+                    "defected_cum": self.ledger["defected"][: last + 1, code],
+                    "recruited_cum": self.ledger["recruited"][: last + 1, code],
+                    "arrived_cum": self.ledger["arrived"][: last + 1, code],
+                    "withdrawn_cum": self.ledger["withdrawn"][: last + 1, code],
+                    "population": self.population[: last + 1, 0],
+                    "displaced_cum": self.population[: last + 1, 1],
+                    "civilian_deaths_cum": self.population[: last + 1, 2],
+                    "in_camps": self.population[: last + 1, 3],
+                }
+            )
+            frames.append(frame)
+        timeseries = pd.concat(frames, ignore_index=True).sort_values(["day", "side"], kind="stable")
+        timeseries.insert(1, "date", [iso(d) for d in timeseries["day"]])
+        frame = self.model.layers.frame
+        rows = []
+        for day, x, y, kind, attacker, defender, a_loss, d_loss, civilians, sorties in self.engagements:
+            lat, lon = frame.centre((x, y))
+            rows.append(
+                (
+                    day,
+                    iso(day),
+                    round(lat, 4),
+                    round(lon, 4),
+                    kind,
+                    side_name(attacker),
+                    side_name(defender) or "none",
+                    a_loss,
+                    d_loss,
+                    civilians,
+                    sorties,
+                )
+            )
+        events = pd.DataFrame(
+            rows,
+            columns=[
+                "day",
+                "date",
+                "lat",
+                "lon",
+                "kind",
+                "attacker",
+                "defender",
+                "attacker_losses",
+                "defender_losses",
+                "civilian_deaths",
+                "air_sorties",
+            ],
+        )
+        control = pd.DataFrame(
+            [(d, iso(d), p, side_name(c) or "none") for d, p, c in self.place_changes],
+            columns=["day", "date", "place", "controller"],
+        )
+        log = pd.DataFrame([(d, iso(d), text) for d, text in self.log], columns=["day", "date", "event"])
+        tables = {"timeseries": timeseries, "events": events, "control": control, "log": log}
+        for name, table in tables.items():
+            table.insert(0, "seed", seed)
+            table.insert(0, "run_id", run_id)
+            table.insert(0, "scenario", scenario)
+            tables[name] = table.reset_index(drop=True)
+        return tables
