@@ -40,7 +40,7 @@ class Unit(CellAgent):
         self.code = side_code(side)
         self.kind = kind
         self.group = group
-        self.strength = int(strength)
+        self._strength = int(strength)
         self.morale = kind.morale
         self.supply = 1.0
         self.posture = posture
@@ -50,6 +50,23 @@ class Unit(CellAgent):
         self.rest_until = -1  # day until which a shaken unit does not attack
         self.flat = -1
         self.place_at(flat)
+
+    @property
+    def strength(self) -> int:
+        return self._strength
+
+    @strength.setter
+    def strength(self, value: int) -> None:
+        """Strength changes are mirrored in the model's per-cell strength of each side (stacking)."""
+        if self.flat >= 0:
+            self.model.stacked[self.code, self.flat] += int(value) - self._strength
+        self._strength = int(value)
+
+    def fits(self, flat: int) -> bool:
+        """Whether it may join the units of its side in a cell: a cell holds at most the stacking
+        limit of one side's fighters, though a unit may always stand alone."""
+        stacked = self.model.stacked[self.code, flat]
+        return stacked == 0 or stacked + self._strength <= self.model.stack_limit
 
     @property
     def xy(self) -> tuple[int, int]:
@@ -71,11 +88,13 @@ class Unit(CellAgent):
 
     def place_at(self, flat: int) -> None:
         """Stand on a cell (flat index), keeping the model's occupancy counts and the Mesa cell in step."""
-        occupancy = self.model.occupancy
+        occupancy, stacked = self.model.occupancy, self.model.stacked
         if self.flat >= 0:
             occupancy[self.code, self.flat] -= 1
+            stacked[self.code, self.flat] -= self._strength
         self.flat = int(flat)
         occupancy[self.code, self.flat] += 1
+        stacked[self.code, self.flat] += self._strength
         self.cell = self.model.grid[divmod(self.flat, self.model.ny)]
 
     def lose(self, fighters: int) -> int:
@@ -86,6 +105,7 @@ class Unit(CellAgent):
 
     def remove(self) -> None:
         self.model.occupancy[self.code, self.flat] -= 1
+        self.model.stacked[self.code, self.flat] -= self._strength
         super().remove()
 
 

@@ -26,8 +26,9 @@ MAX_SHARE_OF_SORTIES = 0.5
 REST_DAYS = 7
 INCIDENT_REACH = 2  # cells: "near the river line"
 MIN_UNIT = 10  # fighters: below this a unit breaks up
-#: Ground fire by kind of engagement: incidents are brief clashes; a bombardment is air strikes only.
-LETHALITY_SCALE = {"attack": 1.0, "counterattack": 1.0, "raid": 1.0, "incident": 0.5, "bombardment": 0.0}
+#: Ground fire by kind of engagement: incidents are brief clashes; in a bombardment only the
+#: attackers fire (at ``bombardment_fire`` of their strength, see resolve) with their air support.
+LETHALITY_SCALE = {"attack": 1.0, "counterattack": 1.0, "raid": 1.0, "incident": 0.5, "bombardment": 1.0}
 
 
 @dataclass
@@ -190,11 +191,16 @@ def resolve(model, e: Engagement, pressed: dict) -> None:
             tuple(u.effectiveness for u in attackers),
             e.sorties.get(e.attacker, 0),
         )
-    if attack_side.strength <= 0 or (e.kind == "bombardment" and not e.sorties.get(e.attacker)):
+    if attack_side.strength <= 0:
         return
     defend_side = combat.Side(
         tuple(u.strength for u in defenders), tuple(u.effectiveness for u in defenders), e.sorties.get(e.defender, 0)
     )
+    if e.kind == "bombardment":  # only the attackers' guns and aircraft: the defenders keep their heads down
+        attack_side = combat.Side(attack_side.strengths,
+                                  tuple(x * params.bombardment_fire for x in attack_side.effectiveness),
+                                  attack_side.sorties)
+        defend_side = combat.Side(defend_side.strengths, tuple(0.0 for _ in defend_side.strengths), 0)
     defence = defence_multiplier(model, e.target, defenders)
     outcome = combat.resolve(
         model.streams["combat"],
@@ -284,7 +290,10 @@ def seize(model, e: Engagement) -> None:
         return
     if any(model.occupancy[h, e.target] for h in model.hostile_code_lists[e.attacker]):
         return
-    max(attackers, key=lambda u: (u.strength, -u.unique_id)).place_at(e.target)
+    for unit in sorted(attackers, key=lambda u: (-u.strength, u.unique_id)):
+        if unit.fits(e.target):
+            unit.place_at(e.target)
+            return
 
 
 def retreat_cell(model, unit: Unit) -> int | None:
@@ -295,7 +304,7 @@ def retreat_cell(model, unit: Unit) -> int | None:
     for cell in model.neighbour_lists[unit.flat]:
         if cell < 0 or not model.network.passable[cell] or blocked[cell]:
             continue
-        if any(model.occupancy[h, cell] for h in hostile):
+        if any(model.occupancy[h, cell] for h in hostile) or not unit.fits(cell):
             continue
         threat = sum(model.occupancy[h, n] for n in model.neighbour_lists[cell] if n >= 0 for h in hostile)
         own = model.control_flat[cell] == unit.code

@@ -19,6 +19,7 @@ from sim.rules import sdf as sdf_rules
 
 MASS = 1.5
 MAX_SHARE = 0.5  # no objective takes more than this share of the side's assault power: the race runs in parallel
+REAR_KM = 25.0  # enemy units this close to the city are cleared as they are found (its surroundings, ¶9)
 GARRISONS = ("airport_garrison", "brigade_137")
 
 
@@ -86,6 +87,7 @@ class RegimeCommander(Commander):
         if model.rules.on("R2"):
             assault = self._send_bridgehead(assault)
         objectives = list(race)
+        objectives.insert(2, ("the city's surroundings", model.enemy_units_near(self.code, "deir_ez_zor", REAR_KM)))
         if all(targets.size == 0 for _, targets in race):
             objectives.append(("clear the right bank", model.enemy_cells(self.code, Bank.RIGHT)))
         assign_in_order(self, assault, objectives)

@@ -2,10 +2,11 @@
 
 Three steps, each in whole-array numpy operations, in this order:
 
-1. **Held**: a cell with units of exactly one side goes to that side.
+1. **Held**: a cell with units of exactly one side goes to that side, and so does a cell a side's
+   units marched through today where no other side's units stand.
 2. **Zone of control**: a cell with no units, within ``radius`` cells of units of exactly one side
    (on the same side of the Euphrates), goes to that side.
-3. **Encircled**: a cell outside every zone whose land neighbours are, six or more of eight, held by
+3. **Encircled**: a cell outside every zone whose land neighbours are, seven or more of eight, held by
    one other side, goes to that side: territory fills in behind the fronts and pockets close,
    while a straight front line does not move without units.
 
@@ -20,7 +21,7 @@ import numpy as np
 from sim.codes import SIDES
 
 N_CODES = len(SIDES) + 1
-ENCIRCLED = 6  # of eight neighbours
+ENCIRCLED = 7  # of eight neighbours: a pocket closes, a one-cell line of march survives
 
 
 def neighbour_counts(mask: np.ndarray) -> np.ndarray:
@@ -46,14 +47,16 @@ def presence_and_zones(shape, xs, ys, codes, river_side, land, radius: int) -> t
     zones = np.zeros((N_CODES, *shape), dtype=bool)
     presence[codes, xs, ys] = True
     nx, ny = shape
-    for code, x, y in zip(*np.nonzero(presence), strict=True):  # each occupied cell once
-        x0, x1 = max(x - radius, 0), min(x + radius + 1, nx)
-        y0, y1 = max(y - radius, 0), min(y + radius + 1, ny)
-        bank = river_side[x, y]
-        window = land[x0:x1, y0:y1]
-        if bank:
-            window = window & (river_side[x0:x1, y0:y1] == bank)
-        zones[code, x0:x1, y0:y1] |= window
+    code, x, y = np.nonzero(presence)  # each occupied cell once
+    offsets = np.arange(-radius, radius + 1)
+    dx, dy = (a.ravel() for a in np.meshgrid(offsets, offsets, indexing="ij"))
+    zx, zy = x[:, None] + dx[None, :], y[:, None] + dy[None, :]
+    zcode = np.broadcast_to(code[:, None], zx.shape)
+    inside = (zx >= 0) & (zx < nx) & (zy >= 0) & (zy < ny)
+    zx, zy, zcode = zx[inside], zy[inside], zcode[inside]
+    bank = np.broadcast_to(river_side[x, y][:, None], inside.shape)[inside]
+    keep = land[zx, zy] & ((bank == 0) | (river_side[zx, zy] == bank))  # not across the river
+    zones[zcode[keep], zx[keep], zy[keep]] = True
     return presence, zones
 
 
@@ -63,9 +66,13 @@ def update_control(
     zones: np.ndarray,
     land: np.ndarray,
     hostile: np.ndarray,
+    trails=(),
     encircle: bool = True,
 ) -> int:
-    """Apply the three steps to ``control`` in place; return how many cells changed hands."""
+    """Apply the steps to ``control`` in place; return how many cells changed hands.
+
+    ``trails`` are (cell, side) pairs a side's units marched through today: they are held like cells
+    with units in them, unless units of another side stand there now."""
     flat = control.ravel()
     before = flat.copy()
     present = presence.reshape(N_CODES, -1)
@@ -81,8 +88,16 @@ def update_control(
             takeable = (current == 0) | (current == side) | hostile[side, current]
             takeable &= land.ravel()[cells]
             flat[cells[takeable]] = side[takeable]
+    if len(trails):
+        cells, side = np.array(trails, dtype=np.int64).T
+        current = flat[cells]
+        alone = present[:, cells].sum(axis=0) == 0
+        takeable = alone & ((current == 0) | (current == side) | hostile[side, current]) & land.ravel()[cells]
+        flat[cells[takeable]] = side[takeable]
     if encircle:
         free = land & (sides_zoned == 0).reshape(land.shape) & (sides_present == 0).reshape(land.shape)
+        if len(trails):
+            free.ravel()[np.array(trails, dtype=np.int64)[:, 0]] = False
         for code in range(1, N_CODES):
             mine = control == code
             if not mine.any():

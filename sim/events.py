@@ -86,6 +86,7 @@ class PauseStarts(DatedEvent):
         model.sdf_paused = True
         code = side_code("sdf")
         for unit in [u for u in model.units if u.code == code]:
+            unit.posture, unit.objective = "defend", None
             taken = unit.lose(round(unit.strength * self.withdrawal))
             model.ledger[code]["withdrawn"] += taken
             model.withdrawn_for_pause += taken

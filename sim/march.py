@@ -3,9 +3,11 @@
 A unit spends its daily march (km, by kind) on the cells it enters. It stops when it reaches a
 target; when it stands next to units of a side hostile to it (contact: a unit does not slip past
 an enemy; if its posture is attack it attacks the enemy cell nearest its objective, provided that
-cell lies on its way, nearer the objective than where it stands); when the next
+cell lies on its way, nearer the objective, or on its own side of the river: no unit is drawn
+across the river by an enemy it only happens to face); when the next
 cell is one its side may not enter (held by a side at non-aggression, R1; beyond the SDF's stop
-line, R7); or when its march is spent. Entering an empty cell held by an enemy costs
+line, R7) or already holds as many of its side's fighters as a cell can (stacking); or when its
+march is spent. Entering an empty cell held by an enemy costs
 ``clearing_days`` of march on top (mines, booby traps).
 """
 
@@ -20,6 +22,7 @@ from sim.movement import UNREACHABLE
 def march(model) -> None:
     """Move every marching unit, in a random order (the movement stream)."""
     units = [u for u in model.units if u.posture in (ATTACK, MOVE) and u.objective is not None]
+    model.trails = []
     near_enemy = enemy_neighbourhoods(model)
     for i in model.streams["movement"].permutation(len(units)):
         advance(model, units[i], near_enemy[units[i].code])
@@ -29,12 +32,16 @@ def enemy_neighbourhoods(model) -> list[np.ndarray | None]:
     """For each side, the cells holding or touching units hostile to it as the march begins (a
     filter: contact itself is checked against where units stand at that moment)."""
     table = model.network.neighbours
+    cells_of: list[list[int]] = [[] for _ in range(model.occupancy.shape[0])]
+    for unit in model.units:
+        cells_of[unit.code].append(unit.flat)
+    occupied = [np.array(c, dtype=np.int64) for c in cells_of]
     result: list[np.ndarray | None] = [None]
     for code in range(1, len(model.hostile_code_lists)):
         hostile = model.hostile_code_lists[code]
         near = np.zeros(model.occupancy.shape[1], dtype=bool)
         if hostile:
-            cells = np.flatnonzero(model.occupancy[hostile].sum(axis=0) > 0)
+            cells = np.concatenate([occupied[h] for h in hostile])
             neighbours = table[cells].ravel()
             near[cells] = True
             near[neighbours[neighbours >= 0]] = True
@@ -54,13 +61,17 @@ def advance(model, unit: Unit, near_enemy: np.ndarray) -> None:
     control = model.control_flat
     clearing = model.params.clearing_days * unit.speed_km
     fortification = model.fortification_flat
+    river_side = model.river_side_flat
+    trail = model.trails
     credit = unit.march_credit + unit.speed_km
     unit.contact = None
     here = unit.flat
     while distance[here] > 0:
-        enemy = nearest_enemy(neighbours[here], distance, occupancy, hostile) if near_enemy[here] else -1
+        enemy = -1
+        if near_enemy[here]:
+            enemy = nearest_enemy(neighbours[here], distance, occupancy, hostile, here, river_side)
         if enemy >= 0:
-            if unit.posture == ATTACK and distance[enemy] < distance[here]:
+            if unit.posture == ATTACK:
                 unit.contact = enemy
             credit = 0.0
             break
@@ -79,23 +90,31 @@ def advance(model, unit: Unit, near_enemy: np.ndarray) -> None:
                 unit.contact = best
             credit = 0.0
             break
+        if not unit.fits(best):  # the cell is full of its own side: wait behind
+            credit = 0.0
+            break
         cost = entry_cost[best] * lengths[best_k]
         if control[best] in hostile:
             cost += clearing * (1.0 + fortification[best])
         if credit < cost:
             break
         credit -= cost
-        unit.place_at(best)
+        trail.append((best, unit.code))
         here = best
     else:
         credit = 0.0
+    if here != unit.flat:  # the day's march ends here: only now does the unit change cells
+        unit.place_at(here)
     unit.march_credit = min(credit, unit.speed_km + model.max_entry_cost)
 
 
-def nearest_enemy(cells, distance, occupancy, hostile) -> int:
-    """Of the neighbouring cells holding hostile units, the one nearest the objective (-1: none)."""
+def nearest_enemy(cells, distance, occupancy, hostile, here, river_side) -> int:
+    """Of the neighbouring cells holding hostile units that bar the way (nearer the objective, or on
+    this side of the river), the one nearest the objective (-1: none)."""
     best, best_distance = -1, float("inf")
     for cell in cells:
-        if cell >= 0 and distance[cell] < best_distance and any(occupancy[h, cell] for h in hostile):
+        if cell < 0 or not (distance[cell] < distance[here] or river_side[cell] == river_side[here]):
+            continue
+        if distance[cell] < best_distance and any(occupancy[h, cell] for h in hostile):
             best, best_distance = cell, distance[cell]
     return best

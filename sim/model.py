@@ -8,7 +8,8 @@ The order of a day (docs/ODD.md, "Process overview and scheduling"), written onc
 2. march: units move toward their objectives, stopping at contact;
 3. fight: engagements, air support, attrition, withdrawals and surrenders;
 4. attrition: ISIS defections (R14) and the Raqqa drain (R13);
-5. control: the control layer follows the units (bulk numpy), prepared defences decay (R12);
+5. control: the control layer follows the units (bulk numpy; pockets close every ENCIRCLE_INTERVAL
+   days), prepared defences decay (R12);
 6. supply and morale: supply by connection to the side's sources and by oil held (R15);
 7. population: flight from fighting, camps, sectarian tension (R11), recruitment (R10, R11),
    tomorrow's raids (R11);
@@ -42,10 +43,12 @@ N_CODES = len(SIDES) + 1
 ZONE_KM = 3.0  # a unit's zone of control (assumption: a few km around a battalion)
 SUPPLY_INTERVAL = 5  # days between supply-connection checks
 SEARCH_SLACK = 2.0  # search limit: this many times the straight line at the dearest terrain
+SIEGE_POCKET_KM = 4.0  # R5 off: the besieged pockets keep this radius
+ENCIRCLE_INTERVAL = 2  # the encirclement step of the control update runs every second day
 PLAN_INTERVAL = 2  # commanders revise their plans every second day (a staff cycle); units act daily
 FIELD_REFRESH_DAYS = 10  # days a distance field is kept while only its targets or forbidden cells drift
 REGIME, SDF, ISIS, OPPOSITION = (side_code(s) for s in SIDES)
-SUPPLY_SOURCES = {REGIME: ("palmyra", "tabqa"), SDF: ("hasakah", "shaddadi"), OPPOSITION: ("tanf",)}
+SUPPLY_SOURCES = {REGIME: ("palmyra",), SDF: ("hasakah", "shaddadi"), OPPOSITION: ("tanf",)}
 
 
 class CampaignModel(Model):
@@ -91,6 +94,7 @@ class CampaignModel(Model):
         self.adviser_bonus[SDF] = sdf.us_adviser_bonus(self.params, self.rules)
         self.pending_raids: list[int] = []
         self.sdf_paused = False
+        self.withdrawn_for_pause = 0
         self.sdf_phase = 1
         self.qaim_day = day_of(self.params.qaim_fall_date)
         self.corridor_day: int | None = None
@@ -118,7 +122,11 @@ class CampaignModel(Model):
             regime.siege_unbroken(self.control, self._siege_corridor())
         self.control_flat = self.control.ravel()
         self.terrain_flat = layers["terrain"].ravel()
-        self.occupancy = np.zeros((N_CODES, self.nx * self.ny), dtype=np.int32)
+        self.river_side_flat = layers["river_side"].ravel()
+        self.trails: list[tuple[int, int]] = []  # cells units marched through today, with their side
+        self.occupancy = np.zeros((N_CODES, self.nx * self.ny), dtype=np.int32)  # units of each side per cell
+        self.stacked = np.zeros((N_CODES, self.nx * self.ny), dtype=np.int64)  # fighters of each side per cell
+        self.stack_limit = self.params.stack_density * layers.frame.cell_area_km2
         self.place_flat = {pid: x * self.ny + y for pid, (x, y) in layers.place_cells.items()}
         self.place_flat.update({cid: x * self.ny + y for cid, (x, y) in layers.crossing_cells.items()})
         self.border_cells = np.flatnonzero(layers["crossing"].ravel() == Crossing.BORDER)
@@ -156,14 +164,21 @@ class CampaignModel(Model):
         return result
 
     def _siege_corridor(self) -> np.ndarray:
-        road = self.layers.road_cells.get("palmyra_dez", ())
-        names = [p.id for p in self.layers.places]
-        corridor = np.zeros(self.layers.frame.shape, dtype=bool)
-        if "shula" in names and road:
-            shula = self.layers.place_cells["shula"]
-            start = min(range(len(road)), key=lambda i: abs(road[i][0] - shula[0]) + abs(road[i][1] - shula[1]))
-            for x, y in road[start:]:
-                corridor[max(x - 3, 0) : x + 4, max(y - 3, 0) : y + 4] = True
+        """R5 off: the Sukhnah road from al-Shula to the Panorama roundabout (6 km either side),
+        short of the pockets the regime held through the siege (the airport, Brigade 137)."""
+        layers = self.layers
+        road = layers.road_cells.get("palmyra_dez", ())
+        corridor = np.zeros(layers.frame.shape, dtype=bool)
+        if not road or not {"shula", "panorama"} <= set(layers.place_cells):
+            return corridor
+        def nearest(place):
+            px, py = layers.place_cells[place]
+            return min(range(len(road)), key=lambda i: abs(road[i][0] - px) + abs(road[i][1] - py))
+        for x, y in road[nearest("shula") : nearest("panorama") + 1]:
+            corridor[max(x - 3, 0) : x + 4, max(y - 3, 0) : y + 4] = True
+        for pocket in ("dez_airport", "brigade_137"):
+            place = next(p for p in layers.places if p.id == pocket)
+            corridor &= layers.frame.km_from(place.lat, place.lon) > SIEGE_POCKET_KM
         return corridor
 
     # ----- questions the rules and commanders ask -------------------------------------------
@@ -183,6 +198,12 @@ class CampaignModel(Model):
             else:
                 centres = [frame.centre(divmod(self.place_flat[p], self.ny)) for p in known]
                 self._distance_cache[key] = np.min([frame.km_from(*c).ravel() for c in centres], axis=0)
+        return self._distance_cache[key]
+
+    def static_cells(self, key: str, compute) -> np.ndarray:
+        """Cells that depend only on the map (computed once per model by ``compute``)."""
+        if key not in self._distance_cache:
+            self._distance_cache[key] = compute()
         return self._distance_cache[key]
 
     def units_at(self, cell: int) -> list[Unit]:
@@ -216,6 +237,17 @@ class CampaignModel(Model):
         valley = np.isin(self.terrain_flat, (Terrain.VALLEY, Terrain.URBAN))
         hostile = self.relations.hostile[code][self.control_flat]
         return np.flatnonzero(on_bank & valley & hostile)
+
+    def enemy_units_near(self, code: int, place: str, km: float) -> np.ndarray:
+        """Cells holding units hostile to ``code`` within ``km`` of a place, on the place's side of the river."""
+        if place not in self.place_flat:
+            return np.array([], dtype=np.int64)
+        hostile = self.hostile_code_lists[code]
+        occupied = np.flatnonzero(self.occupancy[hostile].sum(axis=0) > 0) if hostile else np.array([], int)
+        side = self.layers["river_side"].ravel()
+        near = self.km_from_places((place,))[occupied] <= km
+        same_bank = side[occupied] == side[self.place_flat[place]]
+        return occupied[near & same_bank]
 
     def held_town_cells(self, code: int) -> np.ndarray:
         cells = self.valley_town_cells
@@ -262,12 +294,15 @@ class CampaignModel(Model):
         """The cells each side may not enter: held by a side at non-aggression with it (R1), and
         for the SDF in phase 1, beyond the line through al-Suwar (R7)."""
         peace = self.relations.non_aggression
-        self.blocked = [peace[c][self.control_flat] if c else None for c in range(N_CODES)]
+        nothing = getattr(self, "_nothing_blocked", None)
+        if nothing is None:
+            nothing = self._nothing_blocked = np.zeros(self.nx * self.ny, dtype=bool)
+        self.blocked = [peace[c][self.control_flat] if c and peace[c].any() else nothing for c in range(N_CODES)]
         if self.rules.on("R7") and not sdf.in_phase_two(self):
             if not hasattr(self, "_beyond_stop_line"):
                 self._beyond_stop_line = sdf.beyond_stop_line(self.layers)
             self.blocked[SDF] = self.blocked[SDF] | self._beyond_stop_line
-        self._blocked_sig = [hash(b.tobytes()) if b is not None else 0 for b in self.blocked]
+        self._blocked_sig = [0 if b is nothing else hash(b.tobytes()) for b in self.blocked]
 
     def sortie_budgets(self) -> dict[int, float]:
         return {
@@ -370,7 +405,8 @@ class CampaignModel(Model):
         presence, zones = presence_and_zones(
             (self.nx, self.ny), xs, ys, codes, self.layers["river_side"], self.land, self.zone_radius
         )
-        update_control(self.control, presence, zones, self.land, self.relations.hostile)
+        update_control(self.control, presence, zones, self.land, self.relations.hostile, self.trails,
+                       encircle=self.day % ENCIRCLE_INTERVAL == 0)
         isis.decay_lost_defences(self.fortification, self.control, self.params)
 
     def _supply_and_morale(self) -> None:
@@ -389,7 +425,8 @@ class CampaignModel(Model):
                 unit.morale += params.morale_recovery * (unit.kind.morale - unit.morale)
 
     def _cut_off_units(self) -> set[Unit]:
-        """Units whose cell is not joined, through their side's cells, to one of its sources."""
+        """Units whose cell is not joined to one of its side's sources through cells its side holds
+        or no one holds (convoys cross the empty desert, not the enemy's ground)."""
         from scipy import ndimage
 
         cut = set()
@@ -397,7 +434,7 @@ class CampaignModel(Model):
             mine = [u for u in self.units if u.code == code]
             if not mine:
                 continue
-            held = self.control == code
+            held = (self.control == code) | (self.control == 0)
             for u in mine:
                 held[u.xy] = True
             pieces, _ = ndimage.label(held, structure=np.ones((3, 3), bool))

@@ -69,9 +69,21 @@ class Recorder:
             )
         )
 
+    def _make_room(self, day: int) -> None:
+        """Grow the daily arrays when a model is stepped past its planned end (e.g. in a notebook)."""
+        size = self.territory.shape[0]
+        if day < size:
+            return
+        extra = max(day + 1 - size, size)
+        grow = lambda a: np.concatenate([a, np.zeros((extra, *a.shape[1:]), dtype=a.dtype)])  # noqa: E731
+        self.territory, self.valley, self.fighters, self.population = (
+            grow(self.territory), grow(self.valley), grow(self.fighters), grow(self.population))
+        self.ledger = {k: grow(v) for k, v in self.ledger.items()}
+
     def record_day(self) -> None:
         model = self.model
         day = model.day
+        self._make_room(day)
         control = model.control_flat
         self.territory[day] = np.bincount(control[self.land_cells], minlength=N_CODES) * self.area
         self.valley[day] = np.bincount(control[self.valley_cells], minlength=N_CODES) * self.area

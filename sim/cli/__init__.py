@@ -9,10 +9,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-from sim.cli import map_command, run_command
+from sim.cli import map_command, reference_commands, run_command
 from sim.cli.common import UserInputError, user_errors
 
-COMMANDS = (run_command, map_command)
+COMMANDS = (run_command, map_command, reference_commands)
 DEFAULT_COMMAND = run_command.MAIN_JOB
 
 

@@ -57,12 +57,12 @@ def left_bank_targets(model) -> np.ndarray:
     and not held by a side it is at peace with."""
     if model.day < day_of(model.params.regime_crossing_date):
         return np.array([], int)
-    near = model.km_from_places(("dez_bridges", "dez_pontoon_east")) <= LEFT_BANK_REACH_KM
-    valley = np.isin(model.layers["terrain"].ravel(), (Terrain.VALLEY, Terrain.URBAN))
-    left = model.layers["bank"].ravel() == Bank.LEFT
-    control = model.control_flat
-    open_to_take = (control == 0) | model.relations.hostile[REGIME][control]
-    return np.flatnonzero(near & valley & left & open_to_take)
+    cells = model.static_cells("left bank east of the city", lambda: np.flatnonzero(
+        (model.km_from_places(("dez_bridges", "dez_pontoon_east")) <= LEFT_BANK_REACH_KM)
+        & np.isin(model.layers["terrain"].ravel(), (Terrain.VALLEY, Terrain.URBAN))
+        & (model.layers["bank"].ravel() == Bank.LEFT)))
+    control = model.control_flat[cells]
+    return cells[(control == 0) | model.relations.hostile[REGIME][control]]
 
 
 @implements("R2")
