@@ -14,7 +14,7 @@ test: $(STAMP)
 	$(PYTHON) -m pytest
 
 lint: $(STAMP)
-	$(PYTHON) -m ruff check sim tests run.py benchmarks
+	$(PYTHON) -m ruff check sim tests run.py benchmarks scripts
 
 $(STAMP): pyproject.toml scripts/find-python
 	@set -e; if [ ! -x $(PYTHON) ]; then \
