@@ -25,6 +25,7 @@ RAID_PARTY = 30  # fighters in an ISIS raid behind the lines (assumption)
 MAX_SHARE_OF_SORTIES = 0.5
 REST_DAYS = 7
 INCIDENT_REACH = 2  # cells: "near the river line"
+INCIDENT_OFFSET = 1 << 16  # a regime unit's incident draw: its second uniform of the day
 MIN_UNIT = 10  # fighters: below this a unit breaks up
 #: Ground fire by kind of engagement: incidents are brief clashes; in a bombardment only the
 #: attackers fire (at ``bombardment_fire`` of their strength, see resolve) with their air support.
@@ -67,11 +68,11 @@ def collect(model) -> list[Engagement]:
         if unit.posture == ATTACK and unit.contact is not None and unit.rest_until < day:
             key = (unit.code, unit.contact)
             groups.setdefault(key, Engagement("attack", unit.code, unit.contact, [])).attackers.append(unit)
-    combat_rng = model.streams["combat"]
     near_enemy = enemy_neighbourhoods(model)[ISIS_CODE]
     for unit in model.units:
         if unit.code == ISIS_CODE and unit.posture == DEFEND and near_enemy[unit.flat]:
-            if not isis.counterattacks(combat_rng, unit.morale, model.params, model.rules):
+            draw = model.draws.uniform("combat", day, unit.unique_id)
+            if not isis.counterattacks(draw, unit.morale, model.params, model.rules):
                 continue
             target = weakest_hostile_neighbour(model, unit)
             if target is not None:
@@ -125,7 +126,6 @@ def incidents(model) -> list[Engagement]:
     rate = model.params.r1_incident_rate
     if rate <= 0 or not model.relations.non_aggression[REGIME, SDF]:
         return []
-    rng = model.streams["combat"]
     found = []
     sdf_cells = np.flatnonzero(model.occupancy[SDF] > 0)
     if not sdf_cells.size:
@@ -135,7 +135,8 @@ def incidents(model) -> list[Engagement]:
         if unit.code != REGIME:
             continue
         near = np.max(np.abs(sdf_xy - np.array(unit.xy)), axis=1) <= INCIDENT_REACH
-        if near.any() and deconfliction.incident_happens(rng, rate):
+        draw = model.draws.uniform("combat", model.day, unit.unique_id + INCIDENT_OFFSET)
+        if near.any() and deconfliction.incident_happens(draw, rate):
             found.append(Engagement("incident", REGIME, int(sdf_cells[np.argmax(near)]), [unit]))
     return found
 
@@ -148,7 +149,7 @@ def raid_engagement(model, cell: int) -> Engagement:
 def allocate_sorties(model, engagements: list[Engagement]) -> None:
     """Each air force shares its day's sorties among the engagements of the sides it supports, in
     proportion to their size, striking only sides hostile to its patron (R3, R8; never R1's partner)."""
-    rng = model.streams["air"]
+    rng = model.draws.generator("air", model.day)
     for patron, budget in model.sortie_budgets().items():
         supported = model.relations.allied[patron]
         eligible, weights = [], []
@@ -203,7 +204,7 @@ def resolve(model, e: Engagement, pressed: dict) -> None:
         defend_side = combat.Side(defend_side.strengths, tuple(0.0 for _ in defend_side.strengths), 0)
     defence = defence_multiplier(model, e.target, defenders)
     outcome = combat.resolve(
-        model.streams["combat"],
+        model.draws.generator("combat", model.day, e.target, e.attacker),
         attack_side,
         defend_side,
         lethality=params.lethality * LETHALITY_SCALE[e.kind],

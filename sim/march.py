@@ -20,12 +20,15 @@ from sim.movement import UNREACHABLE
 
 
 def march(model) -> None:
-    """Move every marching unit, in a random order (the movement stream)."""
+    """Move every marching unit, in a random order (each unit's uniform draw of the day)."""
     units = [u for u in model.units if u.posture in (ATTACK, MOVE) and u.objective is not None]
     model.trails = []
     near_enemy = enemy_neighbourhoods(model)
-    for i in model.streams["movement"].permutation(len(units)):
-        advance(model, units[i], near_enemy[units[i].code])
+    if not units:
+        return
+    order = model.draws.uniforms("movement", model.day, max(u.unique_id for u in units) + 1)
+    for unit in sorted(units, key=lambda u: order[u.unique_id]):
+        advance(model, unit, near_enemy[unit.code])
 
 
 def enemy_neighbourhoods(model) -> list[np.ndarray | None]:

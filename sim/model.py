@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 from mesa import Model
+from scipy.stats import binom
 
 from sim import battle, march
 from sim.agents import Objective, Unit
@@ -33,12 +34,12 @@ from sim.forces.placement import place_forces
 from sim.geography import MapLayers, load_map, make_grid
 from sim.movement import network_for
 from sim.population import PopulationModel
+from sim.randomness import KeyedDraws
 from sim.recorder import Recorder
 from sim.rules import deconfliction, economy, isis, regime, sdf
 from sim.scenario import Scenario, baseline
 from sim.sides import Relations, relation_graph
 
-STREAMS = ("movement", "combat", "air", "defection", "population")
 N_CODES = len(SIDES) + 1
 ZONE_KM = 3.0  # a unit's zone of control (assumption: a few km around a battalion)
 SUPPLY_INTERVAL = 5  # days between supply-connection checks
@@ -69,10 +70,7 @@ class CampaignModel(Model):
         self.params = self.spec.params
         self.rules = self.spec.rulebook
         self.seed = int(rng)
-        self.streams = {
-            name: np.random.default_rng(s)
-            for name, s in zip(STREAMS, np.random.SeedSequence(self.seed).spawn(len(STREAMS)), strict=True)
-        }
+        self.draws = KeyedDraws(self.seed)
         graph = relation_graph(self.spec.relations)
         deconfliction.set_regime_sdf_relation(graph, self.rules.on("R1"), self.spec.relations)
         self.relations = Relations(graph)
@@ -370,14 +368,19 @@ class CampaignModel(Model):
         return self
 
     def _attrition(self) -> None:
-        rng = self.streams["defection"]
+        rng = self.draws.generator("defection", self.day)
         bukamal_km = self.km_from_places(("bukamal",))
-        for unit in [u for u in self.units if u.code == ISIS]:
-            lost = isis.defectors(
-                rng, unit.strength, unit.morale, self.day, bukamal_km[unit.flat], self.params, self.rules
-            )
-            if lost:
-                self.ledger[ISIS]["defected"] += unit.lose(lost)
+        fighters = [u for u in self.units if u.code == ISIS]
+        if fighters:
+            rates = np.array([isis.defection_rate(u.morale, self.day, bukamal_km[u.flat], self.params, self.rules)
+                              for u in fighters])
+            if rates.any():
+                draws = self.draws.uniforms("defection", self.day, max(u.unique_id for u in fighters) + 1)
+                strengths = np.array([u.strength for u in fighters])
+                lost = binom.ppf(draws[[u.unique_id for u in fighters]], strengths, rates)
+                for unit, count in zip(fighters, np.nan_to_num(lost).astype(int).tolist(), strict=True):
+                    if count:
+                        self.ledger[ISIS]["defected"] += unit.lose(count)
         drain = isis.raqqa_drain(self.day, self.params, self.rules)
         if drain > 0:
             owed = int(rng.poisson(drain))

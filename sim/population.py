@@ -64,7 +64,7 @@ class PopulationModel:
     def harm(self, cell: int, intensity: float, sorties: dict[int, int]) -> int:
         """Civilian deaths of an engagement in ``cell`` (ground fire and each air force's strikes)."""
         params = self.model.params
-        rng = self.model.streams["population"]
+        rng = self.model.draws.generator("population", self.model.day, cell)
         residents = self.residents_flat[cell]
         per_thousand = residents / 1000.0
         expected = params.ground_civilian_harm * per_thousand * intensity
@@ -161,7 +161,7 @@ class PopulationModel:
 
     def _recruit(self) -> None:
         model = self.model
-        rng = model.streams["population"]
+        rng = model.draws.generator("population", model.day, 1)
         v = self.valley_cells
         residents = self.residents_flat[v]
         control = model.control_flat[v]
@@ -199,11 +199,12 @@ class PopulationModel:
         behind = model.relations.hostile[ISIS][model.control_flat[v]]
         residents, tension = self.residents_flat[v], self.tension[v]
         expected = tension_rules.expected_raids(residents, tension, behind, model.params)
-        count = int(model.streams["population"].poisson(expected))
+        rng = model.draws.generator("population", model.day, 2)
+        count = int(rng.poisson(expected))
         if not count:
             return
         weight = (residents * tension)[behind]
         if weight.sum() <= 0:
             return
-        chosen = model.streams["population"].choice(v[behind], size=count, p=weight / weight.sum())
+        chosen = rng.choice(v[behind], size=count, p=weight / weight.sum())
         model.pending_raids = sorted(int(c) for c in chosen)

@@ -283,14 +283,12 @@ def test_r13_the_raqqa_drain_ends_when_raqqa_falls_and_iraq_sends_no_one():
 
 def test_r14_demoralised_isis_units_defect_more_around_bukamal_at_the_start():
     params = Params().replace(isis_defection_rate=0.02)
-    rng = np.random.default_rng(0)
-    def mean(morale, day, km, rules=None):
-        rules = rules or RuleBook()
-        return np.mean([isis.defectors(rng, 1000, morale, day, km, params, rules) for _ in range(400)])
-    assert mean(0.9, 0, 100) == 0
-    far, near_now, near_later = mean(0.1, 0, 100), mean(0.1, 0, 10), mean(0.1, 300, 10)
-    assert near_now > 2 * far and near_later < near_now
-    assert mean(0.1, 0, 10, RuleBook.with_off(["R14"])) == 0
+    def rate(morale, day, km, rules=None):
+        return isis.defection_rate(morale, day, km, params, rules or RuleBook())
+    assert rate(0.9, 0, 100) == 0 < rate(0.3, 0, 100) < rate(0.1, 0, 100)
+    far, near_now, near_later = rate(0.1, 0, 100), rate(0.1, 0, 10), rate(0.1, 300, 10)
+    assert near_now > 2 * far and far < near_later < near_now
+    assert rate(0.1, 0, 10, RuleBook.with_off(["R14"])) == 0
 
 
 def test_r15_oil_speeds_supply_for_whoever_holds_it():

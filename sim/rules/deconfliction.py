@@ -7,7 +7,6 @@ entering held cells, air strikes) reads that graph, so the rule holds everywhere
 from __future__ import annotations
 
 import networkx as nx
-import numpy as np
 
 from sim.rules.registry import implements
 
@@ -26,10 +25,10 @@ def set_regime_sdf_relation(graph: nx.Graph, rule_on: bool, scenario_edges: dict
 
 
 @implements("R1")
-def incident_happens(rng: np.random.Generator, rate: float) -> bool:
+def incident_happens(draw: float, rate: float) -> bool:
     """A rare clash across the deconfliction line although R1 holds (campaign.md: known departures).
 
     Departure from the article, on purpose: ¶8 says never; reporting shows four incidents in 18
     months. The rate is 0 in the baseline, so the baseline follows the article.
     """
-    return rate > 0 and rng.random() < rate
+    return rate > 0 and draw < rate

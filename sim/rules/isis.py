@@ -47,9 +47,10 @@ def withdrawal_ratio(side_code_: int, params, rules) -> float:
 
 
 @implements("R12")
-def counterattacks(rng: np.random.Generator, morale: float, params, rules) -> bool:
-    """ISIS counter-attacks from its positions now and then (defend, fall back, counter-attack)."""
-    return rules.on("R12") and morale > COUNTERATTACK_MORALE and rng.random() < params.isis_counterattack_rate
+def counterattacks(draw: float, morale: float, params, rules) -> bool:
+    """ISIS counter-attacks from its positions now and then (defend, fall back, counter-attack);
+    ``draw`` is the unit's uniform draw for the day."""
+    return rules.on("R12") and morale > COUNTERATTACK_MORALE and draw < params.isis_counterattack_rate
 
 
 @implements("R13")
@@ -69,16 +70,14 @@ def reinforcement_from_iraq(params, rules) -> float:
 
 
 @implements("R14")
-def defectors(
-    rng: np.random.Generator, strength: int, morale: float, day: int, km_to_bukamal: float, params, rules
-) -> int:
-    """ISIS fears defections, seen lately in al-Bukamal (¶11): a demoralised unit loses a share of
-    its fighters each day, more around al-Bukamal at the start (the excess halves every 60 days)."""
+def defection_rate(morale: float, day: int, km_to_bukamal: float, params, rules) -> float:
+    """ISIS fears defections, seen lately in al-Bukamal (¶11): the daily share of a demoralised unit
+    that defects, higher around al-Bukamal at the start (the excess halves every 60 days)."""
     threshold = params.isis_defection_morale
-    if not rules.on("R14") or morale >= threshold or strength <= 0:
-        return 0
+    if not rules.on("R14") or morale >= threshold:
+        return 0.0
     rate = params.isis_defection_rate * (1 - morale / threshold)
     if km_to_bukamal <= BUKAMAL_REACH_KM:
         excess = (params.bukamal_defection_multiplier - 1) * math.pow(0.5, day / BUKAMAL_HALF_LIFE_DAYS)
         rate *= 1 + excess
-    return int(rng.binomial(strength, min(rate, 1.0)))
+    return min(rate, 1.0)

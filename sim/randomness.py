@@ -1,0 +1,44 @@
+"""Random draws keyed by what they are for, so that two scenarios run with one seed stay in step.
+
+Each subsystem (movement, combat, air, defection, population) has its own Philox counter-based
+generator keyed by the run's seed and the subsystem; a draw is addressed by the day and what it
+concerns (an engagement's cell, a unit's id), not by how many draws came before it. Where two
+scenarios differ, only the draws that concern the difference change: a unit's defection draw on a
+day is the same in both whether or not some other unit elsewhere fought that day. This is what
+makes common random numbers sharpen comparisons (the paired intervals of ``sim.experiments.compare``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+STREAMS = ("movement", "combat", "air", "defection", "population")
+
+
+class KeyedDraws:
+    """Generators and uniforms addressed by (stream, day, keys...) for one run's seed."""
+
+    def __init__(self, seed: int):
+        children = np.random.SeedSequence(seed).spawn(len(STREAMS))
+        self._keys = {name: child.generate_state(2, dtype=np.uint64)
+                      for name, child in zip(STREAMS, children, strict=True)}
+        self._uniforms: dict[tuple[str, int], np.ndarray] = {}
+
+    def generator(self, stream: str, day: int, *keys: int) -> np.random.Generator:
+        """A generator for one purpose: the same (stream, day, keys) always gives the same draws."""
+        counter = [int(day), *(int(k) for k in keys[:3])] + [0] * (3 - min(len(keys), 3))
+        return np.random.Generator(np.random.Philox(key=self._keys[stream], counter=counter))
+
+    def uniform(self, stream: str, day: int, index: int) -> float:
+        """A uniform draw in [0, 1) for an entity (e.g. a unit's id) on a day."""
+        return float(self.uniforms(stream, day, index + 1)[index])
+
+    def uniforms(self, stream: str, day: int, size: int) -> np.ndarray:
+        """The day's uniform draws of a stream, at least ``size`` of them, indexed by entity id."""
+        key = (stream, int(day))
+        values = self._uniforms.get(key)
+        if values is None or values.size < size:
+            values = self.generator(stream, day, 1 << 30).random(max(size, 256) * 2)
+            self._uniforms = {k: v for k, v in self._uniforms.items() if k[1] == day}  # keep today's only
+            self._uniforms[key] = values
+        return values
