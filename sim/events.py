@@ -177,7 +177,7 @@ def schedule_events(model) -> list[DatedEvent]:
                     model,
                     day,
                     event.get("side"),
-                    event.get("kind"),
+                    event.get("unit_kind"),
                     int(event.get("fighters")),
                     event.get("place"),
                     "scenario",

@@ -7,12 +7,20 @@ Each command lives in its own module with ``register(subparsers)``; bad input of
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
-from sim.cli import map_command, reference_commands, run_command
+from sim.cli import (
+    compare_command,
+    map_command,
+    reference_commands,
+    report_command,
+    run_command,
+    scenarios_command,
+)
 from sim.cli.common import UserInputError, user_errors
 
-COMMANDS = (run_command, map_command, reference_commands)
+COMMANDS = (run_command, compare_command, scenarios_command, report_command, map_command, reference_commands)
 DEFAULT_COMMAND = run_command.MAIN_JOB
 
 
@@ -34,6 +42,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv or DEFAULT_COMMAND)
     try:
         return int(args.handler(args) or 0)
+    except BrokenPipeError:  # output piped into head and the like: stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except user_errors() as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import argparse
 
-from sim.geography import GeographyDataError
+from sim.datafiles import DataFileError
 from sim.params import DECLARATION, ParamError
+from sim.rules import RuleError
+from sim.scenarios import ScenarioError
+from sim.sides import RelationError
 
 
 class UserInputError(ValueError):
@@ -14,7 +17,7 @@ class UserInputError(ValueError):
 
 def user_errors() -> tuple[type[Exception], ...]:
     """Exceptions that mean "the input is wrong" (exit 2, no traceback), not "the program is wrong"."""
-    return (GeographyDataError, ParamError, UserInputError)
+    return (DataFileError, ParamError, RuleError, RelationError, ScenarioError, UserInputError)
 
 
 def param_option(parser: argparse.ArgumentParser, name: str, *, default_none: bool = True) -> None:

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
 import os
 import sys
 from pathlib import Path
-
-from sim.calendar import date_of
 
 MAIN_JOB = ["run", "baseline"]
 DEFAULT_REPLICATIONS = 20
@@ -120,26 +117,29 @@ def run(args) -> int:
 
 def print_summary(results) -> None:
     import numpy as np
-
-    from sim.outcomes import OUTCOMES
+    import pandas as pd
 
     good = [r for r in results if r.ok]
-    if not good:
-        return
-    seconds = np.median([r.seconds for r in good])
-    print(f"\n{good[0].scenario}: {len(good)} runs, median {seconds:.2f} s per run")
+    if good:
+        summary = pd.DataFrame([{"scenario": r.scenario, "run_id": r.run_id, **r.summary} for r in good])
+        print_summary_table(summary, float(np.median([r.seconds for r in good])))
+
+
+def print_summary_table(summary, seconds: float | None = None) -> None:
+    """Each outcome's median and 10-90% range over the runs of a summary table."""
+    import numpy as np
+
+    from sim.experiments.compare import format_value
+    from sim.outcomes import OUTCOMES
+
+    timing = f", median {seconds:.2f} s per run" if seconds is not None else ""
+    print(f"\n{summary['scenario'].iloc[0]}: {len(summary)} runs{timing}")
     for outcome in OUTCOMES:
-        values = np.array([r.summary[outcome.name] for r in good], dtype=float)
+        values = summary[outcome.name].to_numpy(dtype=float)
         happened = values[~np.isnan(values)]
         if not happened.size:
             print(f"  {outcome.label}: never")
             continue
-        low, median, high = np.percentile(happened, [10, 50, 90])
+        low, median, high = (format_value(v, outcome.kind) for v in np.percentile(happened, [10, 50, 90]))
         missing = "" if happened.size == values.size else f"  (never in {values.size - happened.size} runs)"
-        if outcome.kind == "day":
-            text = f"{date_of(math.floor(median))} [{date_of(math.floor(low))} .. {date_of(math.floor(high))}]"
-        elif outcome.kind == "share":
-            text = f"{median:.0%} [{low:.0%} .. {high:.0%}]"
-        else:
-            text = f"{median:,.0f} [{low:,.0f} .. {high:,.0f}]"
-        print(f"  {outcome.label}: {text}{missing}")
+        print(f"  {outcome.label}: {median} [{low} .. {high}]{missing}")

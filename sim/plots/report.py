@@ -6,6 +6,7 @@ from pathlib import Path
 
 from sim.experiments.store import read_manifest, read_snapshots, read_table
 from sim.geography.export import MapBackdrop
+from sim.plots.compare import plot_outcome_distributions
 from sim.plots.runs import plot_maps, plot_territory, plot_timeline
 
 
@@ -38,5 +39,7 @@ def draw_run_figures(folder: str | Path) -> list[Path]:
         maps = plot_maps(backdrop, snapshots, events, scenario, first_run, folder / f"maps{suffix}.png")
         if maps:
             figures.append(maps)
+    if len(scenarios) > 1:
+        figures.append(plot_outcome_distributions(read_table(folder, "summary"), folder / "outcomes.png"))
     del manifest
     return figures

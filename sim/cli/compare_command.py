@@ -1,0 +1,63 @@
+"""``run.py compare A B [C ...]``: scenarios run with the same seeds, compared run by run."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+from sim.cli.run_command import add_run_options, progress_bar
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "compare", help="run scenarios with common random numbers and compare their outcomes",
+        description="Run every scenario with the same N seeds (common random numbers) and write the "
+        "tables of all runs, comparison.parquet (per outcome and scenario: median, mean, 95%% interval, "
+        "and the paired difference against the first scenario with its 95%% confidence interval) and "
+        "figures. Scenarios are shipped names or scenario files.",
+    )
+    parser.add_argument("scenarios", nargs="+", metavar="SCENARIO",
+                        help="two or more scenarios; the first is the reference")
+    add_run_options(parser, default_out=None)
+    parser.set_defaults(handler=run)
+
+
+def run(args) -> int:
+    from sim.cli.common import UserInputError
+    from sim.experiments.compare import comparison_table, format_comparison
+    from sim.experiments.runner import default_snapshot_days, run_many, spawn_seeds
+    from sim.experiments.store import read_table, write_results, write_table
+    from sim.plots.report import draw_run_figures
+    from sim.scenarios import resolve_scenario
+
+    if len(args.scenarios) < 2:
+        raise UserInputError("compare needs at least two scenarios, e.g. compare baseline no_russian_air")
+    scenarios = [resolve_scenario(name) for name in args.scenarios]  # every file is checked before anything runs
+    names = [s.name for s in scenarios]
+    if len(set(names)) != len(names):
+        raise UserInputError(f"scenario names must differ to be compared: {', '.join(names)}")
+    out = args.out or Path("results") / ("compare_" + "_vs_".join(names[:3]))
+    seeds = spawn_seeds(args.seed, args.replications)
+    jobs = [(s, i, seed, args.days, default_snapshot_days(s, args.days))
+            for s in scenarios for i, seed in enumerate(seeds)]
+    started = dt.datetime.now()
+    bar, tick = progress_bar(len(jobs), "compare")
+    results = run_many(jobs, workers=args.workers, progress=tick)
+    bar.close()
+    write_results(out, scenarios, results, master_seed=args.seed, started=started,
+                  command=" ".join(["run.py", *sys.argv[1:]]), days=args.days)
+    summary = read_table(out, "summary")
+    if summary.empty:
+        print("error: every run failed; see manifest.json", file=sys.stderr)
+        return 1
+    table = comparison_table(summary, names)
+    write_table(table, out / "comparison.parquet")
+    figures = draw_run_figures(out)
+    print(format_comparison(table))
+    print(f"\nwrote {out}/: comparison.parquet, the run tables, " + ", ".join(f.name for f in figures))
+    failed = sum(not r.ok for r in results)
+    if failed:
+        print(f"error: {failed} of {len(results)} runs failed; see {out}/manifest.json", file=sys.stderr)
+        return 1
+    return 0
