@@ -17,10 +17,13 @@ from sim.cli import (
     report_command,
     run_command,
     scenarios_command,
+    sweep_command,
 )
 from sim.cli.common import UserInputError, user_errors
 
-COMMANDS = (run_command, compare_command, scenarios_command, report_command, map_command, reference_commands)
+COMMANDS = (
+    run_command, compare_command, scenarios_command, report_command, sweep_command, map_command, reference_commands,
+)
 DEFAULT_COMMAND = run_command.MAIN_JOB
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from sim.datafiles import DataFileError
+from sim.experiments.design import SweepError
 from sim.params import DECLARATION, ParamError
 from sim.rules import RuleError
 from sim.scenarios import ScenarioError
@@ -17,7 +18,7 @@ class UserInputError(ValueError):
 
 def user_errors() -> tuple[type[Exception], ...]:
     """Exceptions that mean "the input is wrong" (exit 2, no traceback), not "the program is wrong"."""
-    return (DataFileError, ParamError, RuleError, RelationError, ScenarioError, UserInputError)
+    return (DataFileError, ParamError, RuleError, RelationError, ScenarioError, SweepError, UserInputError)
 
 
 def param_option(parser: argparse.ArgumentParser, name: str, *, default_none: bool = True) -> None:

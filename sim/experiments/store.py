@@ -27,7 +27,8 @@ from sim.experiments.runner import RunResult
 from sim.scenario import Scenario
 
 TABLES = ("timeseries", "events", "control", "log")
-PACKAGES = ("mesa", "numpy", "pandas", "pyarrow", "networkx", "scipy", "matplotlib", "joblib")
+PACKAGES = ("mesa", "numpy", "pandas", "pyarrow", "networkx", "scipy", "matplotlib", "joblib", "SALib", "dask",
+            "distributed")
 ROOT = Path(__file__).resolve().parents[2]
 
 
