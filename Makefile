@@ -5,13 +5,17 @@ VENV   := .venv
 PYTHON := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint bench clean-venv
+.PHONY: run test lint notebooks clean-venv
 
 run: $(STAMP)
 	$(PYTHON) run.py
 
 test: $(STAMP)
 	$(PYTHON) -m pytest
+
+# The notebooks are edited in their py:percent form (notebooks/*.py); this writes the .ipynb, without outputs.
+notebooks: $(STAMP)
+	$(VENV)/bin/jupytext --to ipynb --update-metadata '{"jupytext": {"formats": "ipynb,py:percent"}}' notebooks/*.py
 
 lint: $(STAMP)
 	$(PYTHON) -m ruff check sim tests run.py benchmarks scripts
