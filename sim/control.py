@@ -42,12 +42,12 @@ def may_take(current: np.ndarray, side: int, hostile: np.ndarray) -> np.ndarray:
 
 
 def presence_and_zones(shape, xs, ys, codes, river_side, land, radius: int) -> tuple[np.ndarray, np.ndarray]:
-    """Boolean arrays [code, x, y]: where each side has units, and each side's zone of control."""
-    presence = np.zeros((N_CODES, *shape), dtype=bool)
-    zones = np.zeros((N_CODES, *shape), dtype=bool)
-    presence[codes, xs, ys] = True
+    """Where each side has units and where its zones of control reach, as (cell, code) pairs of flat
+    cell indices, each pair once: zones stop at the river and cover land only."""
     nx, ny = shape
-    code, x, y = np.nonzero(presence)  # each occupied cell once
+    occupied = np.unique(np.asarray(xs, dtype=np.int64) * ny + ys + np.asarray(codes, dtype=np.int64) * nx * ny)
+    code, cell = np.divmod(occupied, nx * ny)
+    x, y = np.divmod(cell, ny)
     offsets = np.arange(-radius, radius + 1)
     dx, dy = (a.ravel() for a in np.meshgrid(offsets, offsets, indexing="ij"))
     zx, zy = x[:, None] + dx[None, :], y[:, None] + dy[None, :]
@@ -56,53 +56,63 @@ def presence_and_zones(shape, xs, ys, codes, river_side, land, radius: int) -> t
     zx, zy, zcode = zx[inside], zy[inside], zcode[inside]
     bank = np.broadcast_to(river_side[x, y][:, None], inside.shape)[inside]
     keep = land[zx, zy] & ((bank == 0) | (river_side[zx, zy] == bank))  # not across the river
-    zones[zcode[keep], zx[keep], zy[keep]] = True
+    zoned = np.unique((zx[keep] * ny + zy[keep]) + zcode[keep] * nx * ny)
+    presence = np.column_stack([cell, code])
+    zones = np.column_stack(np.divmod(zoned, nx * ny)[::-1])
     return presence, zones
 
 
-def update_control(
-    control: np.ndarray,
-    presence: np.ndarray,
-    zones: np.ndarray,
-    land: np.ndarray,
-    hostile: np.ndarray,
-    trails=(),
-    encircle: bool = True,
-) -> int:
+def _alone(pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Of (cell, code) pairs: the cells one side alone has, that side, and every cell with any."""
+    if not len(pairs):
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, empty
+    cells, first, counts = np.unique(pairs[:, 0], return_index=True, return_counts=True)
+    single = counts == 1
+    return cells[single], pairs[first[single], 1], cells
+
+
+def update_control(control: np.ndarray, presence: np.ndarray, zones: np.ndarray, land: np.ndarray,
+                   hostile: np.ndarray, trails=(), encircle: bool = True) -> int:
     """Apply the steps to ``control`` in place; return how many cells changed hands.
 
-    ``trails`` are (cell, side) pairs a side's units marched through today: they are held like cells
-    with units in them, unless units of another side stand there now."""
+    ``presence`` and ``zones`` are (cell, code) pairs (``presence_and_zones``); ``trails`` are
+    (cell, side) pairs a side's units marched through today: they are held like cells with units in
+    them, unless units of another side stand there now. Only the cells near units are touched, except
+    by the encirclement step, which looks at the whole map."""
     flat = control.ravel()
-    before = flat.copy()
-    present = presence.reshape(N_CODES, -1)
-    zoned = zones.reshape(N_CODES, -1)
-    sides_present = present[1:].sum(axis=0)
-    sides_zoned = zoned[1:].sum(axis=0)
-    held = np.flatnonzero(sides_present == 1)
-    in_zone = np.flatnonzero((sides_zoned == 1) & (sides_present == 0))
-    for cells, owners in ((held, present), (in_zone, zoned)):
+    land_flat = land.ravel()
+    held, held_by, occupied = _alone(presence)
+    zoned_cells, zoned_by, any_zone = _alone(zones)
+    unoccupied = ~np.isin(zoned_cells, occupied, assume_unique=True)
+    changed = 0
+    for cells, side in ((held, held_by), (zoned_cells[unoccupied], zoned_by[unoccupied])):
         if cells.size:
-            side = np.argmax(owners[:, cells], axis=0)
             current = flat[cells]
-            takeable = (current == 0) | (current == side) | hostile[side, current]
-            takeable &= land.ravel()[cells]
+            takeable = ((current == 0) | (current == side) | hostile[side, current]) & land_flat[cells]
+            changed += int(np.count_nonzero(takeable & (current != side)))
             flat[cells[takeable]] = side[takeable]
+    trail_cells = np.zeros(0, dtype=np.int64)
     if len(trails):
-        cells, side = np.array(trails, dtype=np.int64).T
-        current = flat[cells]
-        alone = present[:, cells].sum(axis=0) == 0
-        takeable = alone & ((current == 0) | (current == side) | hostile[side, current]) & land.ravel()[cells]
-        flat[cells[takeable]] = side[takeable]
+        trail_cells, side = np.array(trails, dtype=np.int64).T
+        current = flat[trail_cells]
+        alone = ~np.isin(trail_cells, occupied)
+        takeable = alone & ((current == 0) | (current == side) | hostile[side, current]) & land_flat[trail_cells]
+        changed += int(np.count_nonzero(takeable & (current != side)))
+        flat[trail_cells[takeable]] = side[takeable]
     if encircle:
-        free = land & (sides_zoned == 0).reshape(land.shape) & (sides_present == 0).reshape(land.shape)
-        if len(trails):
-            free.ravel()[np.array(trails, dtype=np.int64)[:, 0]] = False
+        free = land.copy()
+        free_flat = free.ravel()
+        free_flat[any_zone] = False
+        free_flat[occupied] = False
+        free_flat[trail_cells] = False
         for code in range(1, N_CODES):
             mine = control == code
             if not mine.any():
                 continue
             surrounded = free & ~mine & (neighbour_counts(mine) >= ENCIRCLED)
             if surrounded.any():
-                control[surrounded & may_take(control, code, hostile)] = code
-    return int(np.count_nonzero(flat != before))
+                taken = surrounded & may_take(control, code, hostile)
+                changed += int(np.count_nonzero(taken))
+                control[taken] = code
+    return changed

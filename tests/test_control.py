@@ -1,0 +1,82 @@
+"""The control layer follows the units: held cells, zones of control, trails, encircled pockets."""
+
+import numpy as np
+
+from sim.control import presence_and_zones, update_control
+from sim.sides import Relations, relation_graph
+
+REGIME, SDF, ISIS = 1, 2, 3
+RELATIONS = Relations(relation_graph())  # baseline: regime-SDF at non-aggression, both hostile to ISIS
+
+
+def world(nx=9, ny=9, river_y=None):
+    land = np.ones((nx, ny), dtype=bool)
+    side = np.full((nx, ny), 2, dtype=np.int8)
+    if river_y is not None:
+        land[:, river_y] = False
+        side[:, river_y] = 0
+        side[:, river_y + 1:] = 1
+    return land, side
+
+
+def step(control, units, land, side, radius=1, trails=(), encircle=False):
+    xs = np.array([u[0] for u in units], dtype=np.int64)
+    ys = np.array([u[1] for u in units], dtype=np.int64)
+    codes = np.array([u[2] for u in units], dtype=np.int64)
+    presence, zones = presence_and_zones(control.shape, xs, ys, codes, side, land, radius)
+    return update_control(control, presence, zones, land, RELATIONS.hostile, trails, encircle)
+
+
+def test_a_cell_held_by_one_side_alone_goes_to_it_and_its_zone_follows():
+    land, side = world()
+    control = np.full((9, 9), ISIS, dtype=np.int8)
+    changed = step(control, [(4, 4, REGIME)], land, side)
+    assert control[4, 4] == REGIME
+    assert (control[3:6, 3:6] == REGIME).all() and changed == 9
+    assert control[0, 0] == ISIS
+
+
+def test_cells_never_pass_between_sides_at_non_aggression():
+    land, side = world()
+    control = np.full((9, 9), SDF, dtype=np.int8)
+    step(control, [(4, 4, REGIME)], land, side)
+    assert (control == SDF).all()  # R1: the regime's units and zone do not take SDF ground
+
+
+def test_contested_zones_and_cells_stay_with_their_controller():
+    land, side = world()
+    control = np.zeros((9, 9), dtype=np.int8)
+    step(control, [(3, 4, REGIME), (5, 4, ISIS)], land, side)
+    assert control[4, 4] == 0  # in both zones
+    assert control[3, 4] == REGIME and control[5, 4] == ISIS
+    step(control, [(4, 4, REGIME), (4, 4, ISIS)], land, side)
+    assert control[4, 4] == 0  # both present: contested
+
+
+def test_zones_stop_at_the_river():
+    land, side = world(river_y=4)
+    control = np.full((9, 9), ISIS, dtype=np.int8)
+    control[:, 4] = 0
+    step(control, [(4, 3, REGIME)], land, side, radius=2)
+    assert (control[2:7, 1:4] == REGIME).all()
+    assert (control[:, 5:] == ISIS).all() and (control[:, 4] == 0).all()
+
+
+def test_a_trail_is_held_unless_another_side_stands_there():
+    land, side = world()
+    control = np.full((9, 9), ISIS, dtype=np.int8)
+    flat = lambda x, y: x * 9 + y  # noqa: E731
+    step(control, [(8, 8, SDF), (1, 7, ISIS)], land, side, radius=0,
+         trails=[(flat(1, 1), SDF), (flat(1, 2), SDF), (flat(1, 7), SDF)])
+    assert control[1, 1] == control[1, 2] == SDF
+    assert control[1, 7] == ISIS
+
+
+def test_an_encircled_pocket_closes_but_a_straight_front_holds():
+    land, side = world(11, 11)
+    control = np.full((11, 11), REGIME, dtype=np.int8)
+    control[5, 5] = ISIS  # a one-cell pocket
+    control[:, 9:] = ISIS  # a straight front line along y = 9
+    step(control, [], land, side, encircle=True)
+    assert control[5, 5] == REGIME
+    assert (control[:, 9:] == ISIS).all()
