@@ -31,7 +31,7 @@ from sim.control import presence_and_zones, update_control
 from sim.events import schedule_events
 from sim.forces import load_kinds
 from sim.forces.placement import place_forces
-from sim.geography import MapLayers, load_map, make_grid
+from sim.geography import MapLayers, load_map, make_grid, release_grid
 from sim.movement import network_for
 from sim.population import PopulationModel
 from sim.randomness import KeyedDraws
@@ -112,8 +112,8 @@ class CampaignModel(Model):
         self.nx, self.ny = layers.frame.shape
         self.grid = make_grid(layers, self.random)
         self.network = network_for(layers)
-        self.neighbour_lists = [tuple(row) for row in self.network.neighbours.tolist()]
-        self.entry_cost_list = self.network.entry_cost.tolist()
+        self.neighbour_lists = self.network.neighbour_lists
+        self.entry_cost_list = self.network.entry_cost_list
         self.max_entry_cost = float(self.network.entry_cost[self.network.passable].max())
         self.control = self.grid.control.data
         if not self.rules.on("R5"):
@@ -366,6 +366,14 @@ class CampaignModel(Model):
         while self.running:
             self.step()
         return self
+
+    def release(self) -> None:
+        """Done with this model: its units leave the map and its grid goes back for the next model of
+        the same map in this process. The model's tables and figures stay readable; it can no longer step."""
+        for unit in list(self.units):
+            self.remove_unit(unit)
+        self.running = False
+        release_grid(self.layers, self.grid)
 
     def _attrition(self) -> None:
         rng = self.draws.generator("defection", self.day)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.codes import Bank, Terrain, side_code
+from sim.geography import layer
 from sim.rules import population as tension_rules
 from sim.rules import sdf as sdf_rules
 
@@ -28,15 +29,11 @@ class PopulationModel:
         self.residents = grid.population.data
         self.residents *= params.population_remaining
         self.residents_flat = self.residents.ravel()
-        for name in ("fighting", "damage", "tension"):
-            grid.create_property_layer(name, default_value=0.0, dtype=float)
-        grid.create_property_layer("attitude_sdf", default_value=params.initial_attitude_sdf, dtype=float)
-        grid.create_property_layer("attitude_regime", default_value=params.initial_attitude_regime, dtype=float)
-        self.fighting = grid.fighting.data.ravel()
-        self.damage = grid.damage.data.ravel()
-        self.tension = grid.tension.data.ravel()
-        self.attitude_sdf = grid.attitude_sdf.data.ravel()
-        self.attitude_regime = grid.attitude_regime.data.ravel()
+        self.fighting = layer(grid, "fighting", 0.0).ravel()
+        self.damage = layer(grid, "damage", 0.0).ravel()
+        self.tension = layer(grid, "tension", 0.0).ravel()
+        self.attitude_sdf = layer(grid, "attitude_sdf", params.initial_attitude_sdf).ravel()
+        self.attitude_regime = layer(grid, "attitude_regime", params.initial_attitude_regime).ravel()
         self.damage_today = np.zeros_like(self.damage)
         layers = model.layers
         self.river_side = layers["river_side"].ravel()

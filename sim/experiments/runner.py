@@ -68,6 +68,7 @@ def run_one(
         model.run()
         tables = model.recorder.tables(scenario.name, run_id, seed)
         summary = summarize(model, tables)
+        model.release()
         return RunResult(
             scenario.name,
             run_id,

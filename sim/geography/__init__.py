@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from sim.geography.builder import LAYER_DOCS, MapLayers, build_layers
-from sim.geography.grid import ValleyGrid, make_grid
+from sim.geography.grid import ValleyGrid, layer, make_grid, release_grid
 from sim.geography.sources import DATA_DIR, GeographyData, GeographyDataError, load_geography
 
 __all__ = [
@@ -23,7 +23,9 @@ __all__ = [
     "build_layers",
     "load_geography",
     "load_map",
+    "layer",
     "make_grid",
+    "release_grid",
 ]
 
 MIN_CELL_KM, MAX_CELL_KM = 0.5, 10.0
