@@ -21,9 +21,9 @@ __all__ = [
     "MapLayers",
     "ValleyGrid",
     "build_layers",
+    "layer",
     "load_geography",
     "load_map",
-    "layer",
     "make_grid",
     "release_grid",
 ]
