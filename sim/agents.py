@@ -21,6 +21,7 @@ class Objective:
     key: str
     targets: np.ndarray
     distance: np.ndarray = field(repr=False, default=None)  # cost (km of march) from every cell to the targets
+    stale: bool = False  # a unit found a cell on its way that its side may no longer enter
 
     def __post_init__(self):
         self.targets = np.unique(np.asarray(self.targets, dtype=np.int64))

@@ -86,6 +86,7 @@ def advance(model, unit: Unit, near_enemy: np.ndarray) -> None:
             if total < best_total:
                 best, best_total, best_k = cell, total, k
         if best < 0 or distance[best] >= min(distance[here], UNREACHABLE):
+            unit.objective.stale |= any(c >= 0 and blocked[c] for c in neighbours[here])  # barred: re-plan the way
             credit = 0.0
             break
         if any(occupancy[h, best] for h in hostile):  # an enemy arrived there during this march

@@ -43,11 +43,11 @@ from sim.sides import Relations, relation_graph
 N_CODES = len(SIDES) + 1
 ZONE_KM = 3.0  # a unit's zone of control (assumption: a few km around a battalion)
 SUPPLY_INTERVAL = 5  # days between supply-connection checks
-SEARCH_SLACK = 2.0  # search limit: this many times the straight line at the dearest terrain
+SEARCH_SLACK = 1.3  # search limit: this many times the straight line, with detours, at the dearest terrain
 SIEGE_POCKET_KM = 4.0  # R5 off: the besieged pockets keep this radius
 ENCIRCLE_INTERVAL = 2  # the encirclement step of the control update runs every second day
 PLAN_INTERVAL = 2  # commanders revise their plans every second day (a staff cycle); units act daily
-FIELD_REFRESH_DAYS = 10  # days a distance field is kept while only its targets or forbidden cells drift
+FIELD_REFRESH_DAYS = 20  # days a distance field is kept while its targets drift
 REGIME, SDF, ISIS, OPPOSITION = (side_code(s) for s in SIDES)
 SUPPLY_SOURCES = {REGIME: ("palmyra",), SDF: ("hasakah", "shaddadi"), OPPOSITION: ("tanf",)}
 
@@ -256,9 +256,10 @@ class CampaignModel(Model):
         return any(self.occupancy[h, n] for n in self.neighbour_lists[unit.flat] if n >= 0 for h in hostile)
 
     def objective(self, code: int, key: str, targets: np.ndarray, reach: np.ndarray | None = None) -> Objective:
-        """An objective with its distance field. The field is recomputed when it is FIELD_REFRESH_DAYS
-        old and its targets or the side's forbidden cells changed, or at once when none of its old
-        targets is still wanted; in between, units walk toward the targets as they last knew them.
+        """An objective with its distance field. The field is recomputed when its targets have changed
+        and it is FIELD_REFRESH_DAYS old, at once when none of its old targets is still wanted, and when
+        a unit found its way barred by a cell its side may no longer enter (the field is stale); in
+        between, units walk toward the targets as they last knew them.
 
         ``reach`` (cells of the units to send) bounds the search: it stops a margin beyond the
         farthest of them, and is redone further out when a farther unit needs the field.
@@ -269,15 +270,16 @@ class CampaignModel(Model):
         limit = self._search_limit(reach, targets)
         cached = self._fields.get((code, key))
         if cached is not None:
-            made_on, old_targets, blocked_sig, old_limit, objective = cached
-            same = np.array_equal(old_targets, targets) and blocked_sig == self._blocked_sig[code]
+            made_on, old_targets, old_limit, objective = cached
             young = self.day - made_on < FIELD_REFRESH_DAYS
             still_wanted = np.intersect1d(old_targets, targets, assume_unique=True).size > 0
-            if (same or (young and still_wanted)) and limit <= old_limit:
+            drifted = not np.array_equal(old_targets, targets)
+            fresh = not objective.stale and (young or not drifted) and still_wanted
+            if fresh and limit <= old_limit:
                 return objective
         distance = self.network.field(targets, self.blocked[code], limit)
         objective = Objective(key, targets, distance)
-        self._fields[(code, key)] = (self.day, targets, self._blocked_sig[code], limit, objective)
+        self._fields[(code, key)] = (self.day, targets, limit, objective)
         return objective
 
     def _search_limit(self, reach: np.ndarray | None, targets: np.ndarray) -> float:
@@ -300,7 +302,6 @@ class CampaignModel(Model):
             if not hasattr(self, "_beyond_stop_line"):
                 self._beyond_stop_line = sdf.beyond_stop_line(self.layers)
             self.blocked[SDF] = self.blocked[SDF] | self._beyond_stop_line
-        self._blocked_sig = [0 if b is nothing else hash(b.tobytes()) for b in self.blocked]
 
     def sortie_budgets(self) -> dict[int, float]:
         return {
