@@ -13,6 +13,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 PARTIAL_SUFFIX = ".partial"
+UMASK = os.umask(0o022)  # read once, at import (os.umask can only be read by setting it)
+os.umask(UMASK)
 
 
 @contextlib.contextmanager
@@ -23,6 +25,7 @@ def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
     handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=PARTIAL_SUFFIX)
     os.close(handle)
     temporary = Path(temporary)
+    os.chmod(temporary, 0o666 & ~UMASK)  # mkstemp makes private files; results are meant to be shared
     try:
         yield temporary
         with open(temporary, "rb") as written:

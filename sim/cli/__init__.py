@@ -11,6 +11,7 @@ import os
 import sys
 
 from sim.cli import (
+    animate_command,
     compare_command,
     map_command,
     reference_commands,
@@ -18,11 +19,13 @@ from sim.cli import (
     run_command,
     scenarios_command,
     sweep_command,
+    viz_command,
 )
 from sim.cli.common import UserInputError, user_errors
 
 COMMANDS = (
-    run_command, compare_command, scenarios_command, report_command, sweep_command, map_command, reference_commands,
+    run_command, compare_command, scenarios_command, report_command, sweep_command, viz_command, animate_command,
+    map_command, reference_commands,
 )
 DEFAULT_COMMAND = run_command.MAIN_JOB
 

@@ -6,6 +6,7 @@ import datetime as dt
 import sys
 from pathlib import Path
 
+from sim.cli.animate_command import animation_path
 from sim.cli.run_command import add_run_options, progress_bar
 
 
@@ -20,6 +21,8 @@ def register(subparsers) -> None:
     parser.add_argument("scenarios", nargs="+", metavar="SCENARIO",
                         help="two or more scenarios; the first is the reference")
     add_run_options(parser, default_out=None)
+    parser.add_argument("--animate", type=animation_path, default=None, metavar="FILE",
+                        help="also render run 0 of the first two scenarios side by side (.gif, or .mp4 with ffmpeg)")
     parser.set_defaults(handler=run)
 
 
@@ -54,6 +57,8 @@ def run(args) -> int:
     table = comparison_table(summary, names)
     write_table(table, out / "comparison.parquet")
     figures = draw_run_figures(out)
+    if args.animate:
+        figures.append(animate_pair(scenarios[:2], args.seed, args.days, args.animate))
     print(format_comparison(table))
     print(f"\nwrote {out}/: comparison.parquet, the run tables, " + ", ".join(f.name for f in figures))
     failed = sum(not r.ok for r in results)
@@ -61,3 +66,15 @@ def run(args) -> int:
         print(f"error: {failed} of {len(results)} runs failed; see {out}/manifest.json", file=sys.stderr)
         return 1
     return 0
+
+
+def animate_pair(scenarios, seed: int, days: int | None, out: Path) -> Path:
+    """Run 0 of two scenarios (the same seed: common random numbers), side by side, as an animation."""
+    from sim.cli.animate_command import run_for_animation
+    from sim.geography import load_map
+    from sim.geography.export import MapBackdrop
+    from sim.plots.animation import animate_side_by_side
+
+    left, right = (run_for_animation(s, seed, days) for s in scenarios)
+    backdrop = MapBackdrop.from_layers(load_map(scenarios[0].params.cell_km))
+    return animate_side_by_side(left, right, backdrop, out)

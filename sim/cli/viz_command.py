@@ -1,0 +1,113 @@
+"""``run.py viz``: serve the browser app (Mesa's SolaraViz page in ``sim/app.py``) on 127.0.0.1."""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import socket
+import subprocess
+import sys
+from importlib import metadata
+from pathlib import Path
+
+from sim.cli.common import UserInputError
+
+HOST = "127.0.0.1"  # this machine only: the app runs models for whoever reaches it
+DEFAULT_PORT = 8765
+APP_MODULE = "sim.app"
+ROOT = Path(__file__).resolve().parents[2]
+OFFLINE_SETTINGS = {
+    "SOLARA_ASSETS_PROXY": "True",  # serve the front end from the local cache that solara-assets fills
+    "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",  # no usage reports sent from the server
+}
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "viz",
+        help="serve the interactive map in the browser (Mesa SolaraViz) on 127.0.0.1",
+        description="Serve the browser app on http://127.0.0.1:PORT: the campaign map with control, "
+        "units and engagements; play, step and reset; the scenario, the parameters most worth turning "
+        "and the rules R1-R15 as controls; live plots of territory and strength by side and key places "
+        "changing hands. The page needs no internet access (its front end comes from solara-assets). "
+        "Stop it with Ctrl-C.",
+    )
+    parser.add_argument(
+        "--port", type=port_number, default=DEFAULT_PORT, metavar="P", help=f"port (default {DEFAULT_PORT})"
+    )
+    parser.add_argument(
+        "--open",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="open the page in the default browser once the server is up (default: yes)",
+    )
+    parser.set_defaults(handler=run)
+
+
+def port_number(text: str) -> int:
+    """A TCP port from 1 to 65535."""
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a port number, got {text!r}") from None
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"expected a port from 1 to 65535, got {port}")
+    return port
+
+
+def port_is_free(port: int) -> bool:
+    """Whether a server could listen on ``port`` of 127.0.0.1 now."""
+    with socket.socket() as probe:
+        try:
+            probe.bind((HOST, port))
+        except OSError:
+            return False
+    return True
+
+
+def missing_packages() -> list[str]:
+    """What the app needs and is not installed, each with why."""
+    missing = []
+    for module, package in (("solara", "solara"), ("altair", "mesa[viz]")):
+        if importlib.util.find_spec(module) is None:
+            missing.append(f"{package} (the browser app)")
+    if importlib.util.find_spec("solara_assets") is None:
+        missing.append("solara-assets (the page's front end, served locally so the page loads offline)")
+    try:
+        if int(metadata.version("ipyvuetify").split(".")[0]) >= 3:
+            missing.append("ipyvuetify<3 (ipyvuetify 3 needs front-end files solara-assets does not ship)")
+    except metadata.PackageNotFoundError:
+        missing.append("ipyvuetify<3 (the page's widgets)")
+    return missing
+
+
+def server_command(port: int, *, open_browser: bool) -> list[str]:
+    """The command that serves the app: ``solara run`` on 127.0.0.1 in production mode (no calls home)."""
+    return [
+        sys.executable, "-m", "solara", "run", APP_MODULE, "--host", HOST, "--port", str(port), "--production",
+        "--no-check-version", "--open" if open_browser else "--no-open", "--no-access-log",
+    ]
+
+
+def server_environment() -> dict[str, str]:
+    """This process's environment with the app's offline settings and the project on the import path."""
+    env = {**os.environ, **OFFLINE_SETTINGS}
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p)
+    return env
+
+
+def run(args) -> int:
+    missing = missing_packages()
+    if missing:
+        raise UserInputError(
+            "the browser app needs packages that are not installed: " + "; ".join(missing)
+            + ". Install the project's dependencies again (make test, or pip install -e .)."
+        )
+    if not port_is_free(args.port):
+        raise UserInputError(f"port {args.port} on {HOST} is in use (another app?); choose another with --port")
+    print(f"serving the app on http://{HOST}:{args.port} (Ctrl-C stops it)", flush=True)
+    try:
+        return subprocess.run(server_command(args.port, open_browser=args.open), env=server_environment()).returncode
+    except KeyboardInterrupt:
+        return 0
