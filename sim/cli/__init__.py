@@ -19,13 +19,14 @@ from sim.cli import (
     run_command,
     scenarios_command,
     sweep_command,
+    validate_command,
     viz_command,
 )
 from sim.cli.common import UserInputError, user_errors
 
 COMMANDS = (
-    run_command, compare_command, scenarios_command, report_command, sweep_command, viz_command, animate_command,
-    map_command, reference_commands,
+    run_command, compare_command, scenarios_command, report_command, sweep_command, validate_command, viz_command,
+    animate_command, map_command, reference_commands,
 )
 DEFAULT_COMMAND = run_command.MAIN_JOB
 
