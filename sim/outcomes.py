@@ -48,14 +48,14 @@ OUTCOMES: tuple[Outcome, ...] = (
     Outcome("engagements", "Engagements of all kinds", "engagements", "higher = more fighting", "count"),
     Outcome(
         "right_bank_regime_share",
-        "Share of right-bank valley held by the regime at the end",
+        "Share of the governorate's right-bank valley held by the regime at the end",
         "share",
         "higher = more regime",
         "share",
     ),
     Outcome(
         "left_bank_sdf_share",
-        "Share of left-bank valley held by the SDF at the end",
+        "Share of the governorate's left-bank valley held by the SDF at the end",
         "share",
         "higher = more SDF",
         "share",
@@ -107,8 +107,8 @@ def summarize(model, tables) -> dict[str, float]:
     )
     summary["engagements"] = float(len(events))
     held = model.control_flat
-    summary["right_bank_regime_share"] = _share(held[recorder.right_valley], side_code("regime"))
-    summary["left_bank_sdf_share"] = _share(held[recorder.left_valley], side_code("sdf"))
+    summary["right_bank_regime_share"] = _share(held[recorder.governorate_right_valley], side_code("regime"))
+    summary["left_bank_sdf_share"] = _share(held[recorder.governorate_left_valley], side_code("sdf"))
     for side in ("regime", "sdf", "isis"):
         summary[f"{side}_territory_km2"] = float(recorder.territory[last, side_code(side)])
     return {o.name: summary[o.name] for o in OUTCOMES}

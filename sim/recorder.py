@@ -43,6 +43,9 @@ class Recorder:
         bank = layers["bank"].ravel()
         self.left_valley = np.flatnonzero(valley & (bank == Bank.LEFT))
         self.right_valley = np.flatnonzero(valley & (bank == Bank.RIGHT))
+        governorate = layers["governorate"].ravel()  # the shares of the valley are measured in Deir ez-Zor governorate
+        self.governorate_left_valley = np.flatnonzero(valley & (bank == Bank.LEFT) & governorate)
+        self.governorate_right_valley = np.flatnonzero(valley & (bank == Bank.RIGHT) & governorate)
         self.place_ids = [p.id for p in layers.places]
         self.place_cells = np.array([model.place_flat[p] for p in self.place_ids], dtype=np.int64)
         self.city_cells = model.town_cells("deir_ez_zor") if "deir_ez_zor" in model.place_flat else None

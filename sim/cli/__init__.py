@@ -12,6 +12,7 @@ import sys
 
 from sim.cli import (
     animate_command,
+    calibrate_command,
     compare_command,
     map_command,
     reference_commands,
@@ -25,8 +26,8 @@ from sim.cli import (
 from sim.cli.common import UserInputError, user_errors
 
 COMMANDS = (
-    run_command, compare_command, scenarios_command, report_command, sweep_command, validate_command, viz_command,
-    animate_command, map_command, reference_commands,
+    run_command, compare_command, scenarios_command, report_command, sweep_command, validate_command,
+    calibrate_command, viz_command, animate_command, map_command, reference_commands,
 )
 DEFAULT_COMMAND = run_command.MAIN_JOB
 

@@ -113,3 +113,21 @@ def plot_indices(analysis, path: Path) -> Path:
     fig.suptitle(f"Sensitivity ({analysis.design} design)", fontsize=10)
     fig.tight_layout()
     return save(fig, path)
+
+
+def plot_scores(table: pd.DataFrame, factors: list[str], reference: float, path: Path) -> Path:
+    """The calibration score of every point against each factor, with the current defaults' score."""
+    fig, axes = plt.subplots(1, len(factors), figsize=(3.3 * len(factors), 3.2), squeeze=False, sharey=True)
+    best = table["score_days"].idxmin()
+    for ax, factor in zip(axes[0], factors, strict=True):
+        x = _numbers(table[factor])
+        ax.scatter(x, table["score_days"], s=12, alpha=0.6, color="#4a6fa5")
+        ax.scatter([x[best]], [table.loc[best, "score_days"]], s=60, marker="*", color="#c0392b", zorder=3)
+        ax.axhline(reference, color="black", lw=0.8, ls="--")
+        ax.set_xlabel(factor, fontsize=8)
+        ax.tick_params(labelsize=7)
+        ax.grid(alpha=0.3)
+    axes[0, 0].set_ylabel("calibration score, days")
+    fig.suptitle("Calibration score of each point (star: best; dashed: the current defaults)", fontsize=10)
+    fig.tight_layout()
+    return save(fig, path)
