@@ -16,6 +16,7 @@ from sim.params.declaration import Param
 
 D = dt.date
 FIRST_DAY = D(2017, 9, 11)
+CALIBRATED = "calibrated: run.py calibrate (sweeps/calibration.toml, best of 40 points; docs/CALIBRATION.md)"
 
 # fmt: off
 RUN = (
@@ -95,11 +96,11 @@ AIR = (
 )
 
 COMBAT = (
-    Param("lethality", 0.02, "1/day", 0.001, 0.05, group="combat", explore=True,
-          source="assumption (calibrated against campaign.md casualty orders of magnitude)",
+    Param("lethality", 0.03, "1/day", 0.001, 0.05, group="combat", explore=True,
+          source=CALIBRATED,
           doc="Fighters put out of action per day per opposing fighter of unit firepower (Lanchester rate)."),
-    Param("urban_defence", 2.0, "multiplier", 1.0, 4.0, group="combat",
-          source="assumption",
+    Param("urban_defence", 2.1, "multiplier", 1.0, 4.0, group="combat",
+          source=CALIBRATED,
           doc="Defence multiplier of urban cells."),
     Param("valley_defence", 1.3, "multiplier", 1.0, 3.0, group="combat",
           source="assumption",
@@ -110,8 +111,8 @@ COMBAT = (
     Param("ground_civilian_harm", 0.4, "deaths per 1000 residents per engagement", 0.0, 2.0, group="combat",
           source="assumption (calibrated: ~1,000 civilians killed mid-Sep to mid-Dec 2017, campaign.md)",
           doc="Civilian deaths in a ground engagement per thousand residents of the cell."),
-    Param("assault_ratio", 0.5, "ratio", 0.0, 5.0, group="combat",
-          source="assumption: attackers wait for the odds, and call in air meanwhile",
+    Param("assault_ratio", 0.48, "ratio", 0.0, 5.0, group="combat",
+          source=CALIBRATED + "; the mechanism: attackers wait for the odds, and call in air meanwhile",
           doc="Combat power (with the defence multiplier) an attack needs over the defenders to assault; below it the"
               " attackers hold in contact while their guns (bombardment_fire) and air support strike."),
     Param("breakthrough_ratio", 3.0, "ratio", 1.5, 10.0, group="combat",
@@ -124,7 +125,7 @@ COMBAT = (
           source="assumption (artillery and mortars while the assault waits)",
           doc="Share of their ground fire that attackers who lack the odds still bring down on the defenders."),
     Param("clearing_days", 1.0, "days/cell", 0.0, 5.0, group="combat",
-          source="assumption (mines and booby traps left behind)",
+          source=CALIBRATED + "; the mechanism: mines and booby traps left behind",
           doc="Extra days to clear an empty cell held by an enemy before entering it."),
 )
 
@@ -193,8 +194,8 @@ RULES = (
     Param("isis_iraq_reinforcement", 10.0, "fighters/day", 0.0, 100.0, group="rules", rule="R13",
           source="assumption; used only when R13 is switched off",
           doc="ISIS reinforcement from Iraq a day if R13 is off."),
-    Param("isis_fortification", 1.0, "defence bonus", 0.0, 4.0, group="rules", rule="R12", explore=True,
-          source="¶10: defences prepared over six months; value: assumption",
+    Param("isis_fortification", 1.2, "defence bonus", 0.0, 4.0, group="rules", rule="R12", explore=True,
+          source="¶10: defences prepared over six months; value " + CALIBRATED,
           doc="Extra defence (1 = +100%) of ISIS-held towns on day 0."),
     Param("fortification_decay", 0.05, "1/day", 0.0, 1.0, group="rules", rule="R12",
           source="R12: the bonus decays once lost",
