@@ -23,12 +23,23 @@ def march(model) -> None:
     """Move every marching unit, in a random order (each unit's uniform draw of the day)."""
     units = [u for u in model.units if u.posture in (ATTACK, MOVE) and u.objective is not None]
     model.trails = []
-    near_enemy = enemy_neighbourhoods(model)
     if not units:
         return
+    near_enemy = [n.tobytes() if n is not None else None for n in enemy_neighbourhoods(model)]
+    blocked = [b.tobytes() if b is not None else None for b in model.blocked]  # bytes: fast to index in Python
+    day = Day(model.control_flat.tobytes(), blocked, near_enemy)
     order = model.draws.uniforms("movement", model.day, max(u.unique_id for u in units) + 1)
     for unit in sorted(units, key=lambda u: order[u.unique_id]):
-        advance(model, unit, near_enemy[unit.code])
+        advance(model, unit, day)
+
+
+class Day:
+    """What a march reads and does not change, as bytes for fast lookups in the per-step loop."""
+
+    __slots__ = ("blocked", "control", "near_enemy")
+
+    def __init__(self, control: bytes, blocked: list, near_enemy: list):
+        self.control, self.blocked, self.near_enemy = control, blocked, near_enemy
 
 
 def enemy_neighbourhoods(model) -> list[np.ndarray | None]:
@@ -52,20 +63,23 @@ def enemy_neighbourhoods(model) -> list[np.ndarray | None]:
     return result
 
 
-def advance(model, unit: Unit, near_enemy: np.ndarray) -> None:
-    distance = unit.objective.distance
+def advance(model, unit: Unit, day: Day) -> None:
+    distance = unit.objective.distance_list()
     network = model.network
     neighbours = model.neighbour_lists
-    lengths = network.step_length
+    lengths = network.step_length_list
     entry_cost = model.entry_cost_list
-    blocked = model.blocked[unit.code]
+    blocked = day.blocked[unit.code]
+    near_enemy = day.near_enemy[unit.code]
     occupancy = model.occupancy
     hostile = model.hostile_code_lists[unit.code]
-    control = model.control_flat
+    control = day.control
     clearing = model.params.clearing_days * unit.speed_km
     fortification = model.fortification_flat
-    river_side = model.river_side_flat
+    river_side = model.river_side_bytes
     trail = model.trails
+    stacked = model.stacked[unit.code]
+    stack_limit = model.stack_limit
     credit = unit.march_credit + unit.speed_km
     unit.contact = None
     here = unit.flat
@@ -94,7 +108,7 @@ def advance(model, unit: Unit, near_enemy: np.ndarray) -> None:
                 unit.contact = best
             credit = 0.0
             break
-        if not unit.fits(best):  # the cell is full of its own side: wait behind
+        if stacked[best] and stacked[best] + unit.strength > stack_limit:  # full of its own side: wait behind
             credit = 0.0
             break
         cost = entry_cost[best] * lengths[best_k]

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import numpy as np
 from mesa import Model
-from scipy.stats import binom
 
 from sim import battle, march
 from sim.agents import Objective, Unit
@@ -121,6 +120,7 @@ class CampaignModel(Model):
         self.control_flat = self.control.ravel()
         self.terrain_flat = layers["terrain"].ravel()
         self.river_side_flat = layers["river_side"].ravel()
+        self.river_side_bytes = self.river_side_flat.astype(np.uint8).tobytes()
         self.trails: list[tuple[int, int]] = []  # cells units marched through today, with their side
         self.occupancy = np.zeros((N_CODES, self.nx * self.ny), dtype=np.int32)  # units of each side per cell
         self.stacked = np.zeros((N_CODES, self.nx * self.ny), dtype=np.int64)  # fighters of each side per cell
@@ -379,17 +379,12 @@ class CampaignModel(Model):
     def _attrition(self) -> None:
         rng = self.draws.generator("defection", self.day)
         bukamal_km = self.km_from_places(("bukamal",))
-        fighters = [u for u in self.units if u.code == ISIS]
-        if fighters:
-            rates = np.array([isis.defection_rate(u.morale, self.day, bukamal_km[u.flat], self.params, self.rules)
-                              for u in fighters])
-            if rates.any():
-                draws = self.draws.uniforms("defection", self.day, max(u.unique_id for u in fighters) + 1)
-                strengths = np.array([u.strength for u in fighters])
-                lost = binom.ppf(draws[[u.unique_id for u in fighters]], strengths, rates)
-                for unit, count in zip(fighters, np.nan_to_num(lost).astype(int).tolist(), strict=True):
-                    if count:
-                        self.ledger[ISIS]["defected"] += unit.lose(count)
+        threshold = self.params.isis_defection_morale
+        for unit in [u for u in self.units if u.code == ISIS and u.morale < threshold]:
+            rate = isis.defection_rate(unit.morale, self.day, bukamal_km[unit.flat], self.params, self.rules)
+            if rate > 0:
+                lost = self.draws.generator("defection", self.day, unit.unique_id).binomial(unit.strength, rate)
+                self.ledger[ISIS]["defected"] += unit.lose(int(lost))
         drain = isis.raqqa_drain(self.day, self.params, self.rules)
         if drain > 0:
             owed = int(rng.poisson(drain))
@@ -425,7 +420,7 @@ class CampaignModel(Model):
         params = self.params
         if self.day % SUPPLY_INTERVAL == 1 or SUPPLY_INTERVAL == 1:
             self.unsupplied = self._cut_off_units()
-        oil_held = {c: float(self.oil_values[self.control_flat[self.oil_cells] == c].sum()) for c in range(1, N_CODES)}
+        oil_held = np.bincount(self.control_flat[self.oil_cells], weights=self.oil_values, minlength=N_CODES).tolist()
         for unit in self.units:
             if unit in self.unsupplied:
                 unit.supply = max(0.0, unit.supply - params.supply_decay)

@@ -45,6 +45,7 @@ class MovementNetwork:
         self.neighbours, self.step_length = _neighbour_table(nx, ny)
         self.graph_t = self._transposed_graph()
         self.neighbour_lists = [tuple(row) for row in self.neighbours.tolist()]  # for per-unit Python loops
+        self.step_length_list = self.step_length.tolist()
         self.entry_cost_list = self.entry_cost.tolist()
         self._row_of_edge = np.repeat(np.arange(self.size), np.diff(self.graph_t.indptr))
 

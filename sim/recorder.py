@@ -88,7 +88,9 @@ class Recorder:
         day = model.day
         self._make_room(day)
         control = model.control_flat
-        self.territory[day] = np.bincount(control[self.land_cells], minlength=N_CODES) * self.area
+        held = np.bincount(control, minlength=N_CODES)[1:]  # sides hold land only, so no land mask is needed
+        self.territory[day, 1:] = held * self.area
+        self.territory[day, 0] = (self.land_cells.size - held.sum()) * self.area
         self.valley[day] = np.bincount(control[self.valley_cells], minlength=N_CODES) * self.area
         strength = np.zeros(N_CODES, dtype=np.int64)
         for unit in model.units:
