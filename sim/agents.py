@@ -22,13 +22,6 @@ class Objective:
     targets: np.ndarray
     distance: np.ndarray = field(repr=False, default=None)  # cost (km of march) from every cell to the targets
     stale: bool = False  # a unit found a cell on its way that its side may no longer enter
-    _distance_list: list | None = field(default=None, repr=False)
-
-    def distance_list(self) -> list[float]:
-        """The distance field as a Python list (read cell by cell in the march loop, much faster)."""
-        if self._distance_list is None:
-            self._distance_list = self.distance.tolist()
-        return self._distance_list
 
     def __post_init__(self):
         self.targets = np.unique(np.asarray(self.targets, dtype=np.int64))

@@ -64,7 +64,7 @@ def enemy_neighbourhoods(model) -> list[np.ndarray | None]:
 
 
 def advance(model, unit: Unit, day: Day) -> None:
-    distance = unit.objective.distance_list()
+    distance = memoryview(unit.objective.distance)  # cell by cell from Python: far faster than numpy indexing
     network = model.network
     neighbours = model.neighbour_lists
     lengths = network.step_length_list

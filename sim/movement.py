@@ -44,9 +44,12 @@ class MovementNetwork:
         self.entry_cost = cost.ravel().astype(np.float64)
         self.neighbours, self.step_length = _neighbour_table(nx, ny)
         self.graph_t = self._transposed_graph()
-        self.neighbour_lists = [tuple(row) for row in self.neighbours.tolist()]  # for per-unit Python loops
+        # For per-unit Python loops: rows of neighbours as tuples sharing one int object per cell (-1 for
+        # none: ints[-1]), and costs as a memoryview (indexed from Python without a copy of the array).
+        ints = [*range(self.size), -1]
+        self.neighbour_lists = [tuple([ints[v] for v in row]) for row in self.neighbours.tolist()]
         self.step_length_list = self.step_length.tolist()
-        self.entry_cost_list = self.entry_cost.tolist()
+        self.entry_cost_list = memoryview(self.entry_cost)
         self._row_of_edge = np.repeat(np.arange(self.size), np.diff(self.graph_t.indptr))
 
     def _transposed_graph(self) -> csr_matrix:

@@ -141,3 +141,39 @@ def test_layers_are_read_only_and_the_map_is_cached(valley_map):
     assert load_map(2.0) is valley_map
     with pytest.raises(ValueError):
         valley_map["control"][0, 0] = 1
+
+
+@pytest.mark.parametrize("dimensions", [(5, 4), (1, 3), (6, 6)])
+def test_valley_grid_cells_connect_as_mesa_connects_them(dimensions):
+    """ValleyCell connects on first use; what it finds must be what Mesa's own grid builds."""
+    import random
+
+    from mesa.discrete_space import OrthogonalMooreGrid
+
+    from sim.geography.grid import ValleyGrid
+
+    ours = ValleyGrid(dimensions, random=random.Random(1))
+    mesa = OrthogonalMooreGrid(dimensions, random=random.Random(1))
+    for coordinate, theirs in mesa._cells.items():
+        cell = ours._cells[coordinate]
+        assert {k: v.coordinate for k, v in cell.connections.items()} == {
+            k: v.coordinate for k, v in theirs.connections.items()}
+        for radius in (1, 2):
+            assert sorted(c.coordinate for c in cell.get_neighborhood(radius=radius)) == sorted(
+                c.coordinate for c in theirs.get_neighborhood(radius=radius))
+
+
+def test_a_mesa_agent_moves_on_a_valley_grid():
+    from mesa import Model
+    from mesa.discrete_space import CellAgent
+
+    from sim.geography.grid import ValleyGrid
+
+    model = Model(rng=1)
+    grid = ValleyGrid((4, 4), random=model.random)
+    agent = CellAgent(model)
+    agent.cell = grid._cells[(1, 1)]
+    agent.move_relative((1, 1))
+    assert agent.cell.coordinate == (2, 2)
+    with pytest.raises(ValueError):
+        ValleyGrid((4, 4), torus=True)

@@ -11,13 +11,13 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 import numpy as np
-from matplotlib.path import Path as PolygonPath
 from scipy import ndimage
 
 from sim.codes import BANK_BY_NAME, Bank, Crossing, Terrain
 from sim.geography.frame import GridFrame
 from sim.geography.raster import (
     Cell,
+    inside_polygon,
     line_8_connected,
     polygon_mask,
     shortest_path,
@@ -180,7 +180,7 @@ def _sides_of_euphrates(frame: GridFrame, euphrates: np.ndarray, line) -> np.nda
     labels, count = ndimage.label(~euphrates, structure=MOORE)
     distance = ndimage.distance_transform_edt(~euphrates)
     box = frame.bbox
-    north_of_river = PolygonPath(
+    north_of_river = (
         [(lon, lat) for lat, lon in line]
         + [
             (box.lon_max + 1, line[-1][0]),
@@ -194,7 +194,7 @@ def _sides_of_euphrates(frame: GridFrame, euphrates: np.ndarray, line) -> np.nda
         piece = labels == label
         cell = np.unravel_index(np.argmax(np.where(piece, distance, -1)), frame.shape)
         lat, lon = frame.centre(cell)
-        side[piece] = Bank.LEFT if north_of_river.contains_point((lon, lat)) else Bank.RIGHT
+        side[piece] = Bank.LEFT if inside_polygon(lon, lat, north_of_river) else Bank.RIGHT
     return side
 
 

@@ -7,7 +7,6 @@ import math
 from itertools import pairwise
 
 import numpy as np
-from matplotlib.path import Path as PolygonPath
 
 from sim.geography.frame import GridFrame
 
@@ -78,9 +77,22 @@ def line_8_connected(a: Cell, b: Cell) -> list[Cell]:
 
 def polygon_mask(frame: GridFrame, points) -> np.ndarray:
     """Cells whose centre lies inside a polygon given as (lat, lon) points."""
-    path = PolygonPath([(lon, lat) for lat, lon in points], closed=False)
-    centres = np.column_stack([frame.lon_grid.ravel(), frame.lat_grid.ravel()])
-    return path.contains_points(centres).reshape(frame.shape)
+    return inside_polygon(frame.lon_grid, frame.lat_grid, [(lon, lat) for lat, lon in points])
+
+
+def inside_polygon(x, y, vertices) -> np.ndarray:
+    """Whether each point (x, y) lies inside the polygon ``vertices`` [(x, y), ...], closed from the last
+    vertex back to the first, by the even-odd rule: a ray from the point towards +x crosses its edges
+    an odd number of times. Works on arrays of points of any shape, one pass per edge."""
+    x, y = np.broadcast_arrays(np.asarray(x, dtype=float), np.asarray(y, dtype=float))
+    corners = np.asarray(vertices, dtype=float)
+    inside = np.zeros(x.shape, dtype=bool)
+    for (x1, y1), (x2, y2) in zip(corners, np.roll(corners, -1, axis=0), strict=True):
+        spans = (y1 > y) != (y2 > y)  # the edge spans the point's latitude (so y1 != y2 there)
+        if spans.any():
+            crossing_x = x1 + (y[spans] - y1) * (x2 - x1) / (y2 - y1)
+            inside[spans] ^= x[spans] < crossing_x
+    return inside
 
 
 def shortest_path(passable: np.ndarray, start: Cell, goal: Cell, margin: int = 12) -> list[Cell] | None:
