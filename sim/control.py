@@ -24,15 +24,24 @@ N_CODES = len(SIDES) + 1
 ENCIRCLED = 7  # of eight neighbours: a pocket closes, a one-cell line of march survives
 
 
+SINGLE_SIDE = np.zeros(256, dtype=np.int8)  # a cell's side bits -> the side if exactly one is set, else 0
+for _code in range(1, N_CODES):
+    SINGLE_SIDE[1 << _code] = _code
+assert N_CODES <= 8, "side bits are kept in one byte a cell"
+
+
 def neighbour_counts(mask: np.ndarray) -> np.ndarray:
     """For each cell, how many of its eight neighbours are set in ``mask``."""
-    padded = np.pad(mask.astype(np.int8), 1)
+    ones = mask.view(np.int8) if mask.dtype == bool else mask.astype(np.int8)
     counts = np.zeros(mask.shape, dtype=np.int8)
-    nx, ny = mask.shape
-    for dx in (0, 1, 2):
-        for dy in (0, 1, 2):
-            if dx != 1 or dy != 1:
-                counts += padded[dx : dx + nx, dy : dy + ny]
+    counts[1:, :] += ones[:-1, :]
+    counts[:-1, :] += ones[1:, :]
+    counts[:, 1:] += ones[:, :-1]
+    counts[:, :-1] += ones[:, 1:]
+    counts[1:, 1:] += ones[:-1, :-1]
+    counts[1:, :-1] += ones[:-1, 1:]
+    counts[:-1, 1:] += ones[1:, :-1]
+    counts[:-1, :-1] += ones[1:, 1:]
     return counts
 
 
@@ -41,52 +50,66 @@ def may_take(current: np.ndarray, side: int, hostile: np.ndarray) -> np.ndarray:
     return (current == 0) | (current == side) | hostile[side][current]
 
 
-def presence_and_zones(shape, xs, ys, codes, river_side, land, radius: int) -> tuple[np.ndarray, np.ndarray]:
-    """Where each side has units and where its zones of control reach, as (cell, code) pairs of flat
-    cell indices, each pair once: zones stop at the river and cover land only."""
+def presence_and_zones(shape, xs, ys, codes, river_side, land, radius: int,
+                       footprints: dict | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Where each side has units and where its zones of control reach, as one byte a flat cell with
+    bit ``code`` set for each side there: zones stop at the river and cover land only.
+
+    ``footprints`` (cell -> the cells its zone covers) may be kept between calls on the same map and
+    radius: units stand on few cells, so their zones are mostly computed once."""
     nx, ny = shape
-    occupied = np.unique(np.asarray(xs, dtype=np.int64) * ny + ys + np.asarray(codes, dtype=np.int64) * nx * ny)
-    code, cell = np.divmod(occupied, nx * ny)
-    x, y = np.divmod(cell, ny)
-    offsets = np.arange(-radius, radius + 1)
-    dx, dy = (a.ravel() for a in np.meshgrid(offsets, offsets, indexing="ij"))
-    zx, zy = x[:, None] + dx[None, :], y[:, None] + dy[None, :]
-    zcode = np.broadcast_to(code[:, None], zx.shape)
-    inside = (zx >= 0) & (zx < nx) & (zy >= 0) & (zy < ny)
-    zx, zy, zcode = zx[inside], zy[inside], zcode[inside]
-    bank = np.broadcast_to(river_side[x, y][:, None], inside.shape)[inside]
-    keep = land[zx, zy] & ((bank == 0) | (river_side[zx, zy] == bank))  # not across the river
-    zoned = np.unique((zx[keep] * ny + zy[keep]) + zcode[keep] * nx * ny)
-    presence = np.column_stack([cell, code])
-    zones = np.column_stack(np.divmod(zoned, nx * ny)[::-1])
+    presence = np.zeros(nx * ny, dtype=np.uint8)
+    zones = np.zeros(nx * ny, dtype=np.uint8)
+    footprints = {} if footprints is None else footprints
+    cells_of: dict[int, set[int]] = {}
+    flats = np.asarray(xs, dtype=np.int64) * ny + np.asarray(ys, dtype=np.int64)
+    for cell, code in zip(flats.tolist(), np.asarray(codes).tolist(), strict=True):
+        cells_of.setdefault(code, set()).add(cell)
+    for code, cells in cells_of.items():
+        bit = np.uint8(1 << code)
+        cells = sorted(cells)
+        presence[cells] |= bit
+        reach = []
+        for cell in cells:
+            footprint = footprints.get(cell)
+            if footprint is None:
+                footprint = footprints[cell] = zone_footprint(cell, shape, river_side, land, radius)
+            reach.append(footprint)
+        zones[np.concatenate(reach)] |= bit
     return presence, zones
 
 
-def _alone(pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Of (cell, code) pairs: the cells one side alone has, that side, and every cell with any."""
-    if not len(pairs):
-        empty = np.zeros(0, dtype=np.int64)
-        return empty, empty, empty
-    cells, first, counts = np.unique(pairs[:, 0], return_index=True, return_counts=True)
-    single = counts == 1
-    return cells[single], pairs[first[single], 1], cells
+def zone_footprint(cell: int, shape, river_side, land, radius: int) -> np.ndarray:
+    """The flat cells a unit's zone covers from ``cell``: land within ``radius`` cells (a square), on
+    the unit's side of the Euphrates (any side for a unit on neither bank)."""
+    nx, ny = shape
+    x, y = divmod(cell, ny)
+    x0, x1, y0, y1 = max(x - radius, 0), min(x + radius + 1, nx), max(y - radius, 0), min(y + radius + 1, ny)
+    keep = land[x0:x1, y0:y1].copy()
+    bank = river_side[x, y]
+    if bank:
+        keep &= river_side[x0:x1, y0:y1] == bank
+    zx, zy = np.nonzero(keep)
+    return (zx + x0) * ny + (zy + y0)
 
 
 def update_control(control: np.ndarray, presence: np.ndarray, zones: np.ndarray, land: np.ndarray,
                    hostile: np.ndarray, trails=(), encircle: bool = True) -> int:
     """Apply the steps to ``control`` in place; return how many cells changed hands.
 
-    ``presence`` and ``zones`` are (cell, code) pairs (``presence_and_zones``); ``trails`` are
+    ``presence`` and ``zones`` are side bits a cell (``presence_and_zones``); ``trails`` are
     (cell, side) pairs a side's units marched through today: they are held like cells with units in
-    them, unless units of another side stand there now. Only the cells near units are touched, except
-    by the encirclement step, which looks at the whole map."""
+    them, unless units of another side stand there now."""
     flat = control.ravel()
     land_flat = land.ravel()
-    held, held_by, occupied = _alone(presence)
-    zoned_cells, zoned_by, any_zone = _alone(zones)
-    unoccupied = ~np.isin(zoned_cells, occupied, assume_unique=True)
+    occupied = np.flatnonzero(presence)
+    held_by = SINGLE_SIDE[presence[occupied]]
+    in_zones = np.flatnonzero(zones)
+    zoned_by = SINGLE_SIDE[zones[in_zones]]
+    zoned_by[presence[in_zones] != 0] = 0  # zones count on cells without units only
+    held, zoned = held_by != 0, zoned_by != 0
     changed = 0
-    for cells, side in ((held, held_by), (zoned_cells[unoccupied], zoned_by[unoccupied])):
+    for cells, side in ((occupied[held], held_by[held]), (in_zones[zoned], zoned_by[zoned])):
         if cells.size:
             current = flat[cells]
             takeable = ((current == 0) | (current == side) | hostile[side, current]) & land_flat[cells]
@@ -96,16 +119,16 @@ def update_control(control: np.ndarray, presence: np.ndarray, zones: np.ndarray,
     if len(trails):
         trail_cells, side = np.array(trails, dtype=np.int64).T
         current = flat[trail_cells]
-        alone = ~np.isin(trail_cells, occupied)
+        alone = presence[trail_cells] == 0
         takeable = alone & ((current == 0) | (current == side) | hostile[side, current]) & land_flat[trail_cells]
         changed += int(np.count_nonzero(takeable & (current != side)))
         flat[trail_cells[takeable]] = side[takeable]
     if encircle:
-        free = land.copy()
-        free_flat = free.ravel()
-        free_flat[any_zone] = False
+        free_flat = land_flat.copy()
+        free_flat[in_zones] = False
         free_flat[occupied] = False
         free_flat[trail_cells] = False
+        free = free_flat.reshape(control.shape)
         for code in range(1, N_CODES):
             mine = control == code
             if not mine.any():

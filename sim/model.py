@@ -122,6 +122,7 @@ class CampaignModel(Model):
         self.river_side_flat = layers["river_side"].ravel()
         self.river_side_bytes = self.river_side_flat.astype(np.uint8).tobytes()
         self.trails: list[tuple[int, int]] = []  # cells units marched through today, with their side
+        self.zone_footprints: dict[int, np.ndarray] = {}  # cell -> cells a unit's zone covers from it
         self.occupancy = np.zeros((N_CODES, self.nx * self.ny), dtype=np.int32)  # units of each side per cell
         self.stacked = np.zeros((N_CODES, self.nx * self.ny), dtype=np.int64)  # fighters of each side per cell
         self.stack_limit = self.params.stack_density * layers.frame.cell_area_km2
@@ -410,7 +411,8 @@ class CampaignModel(Model):
         else:
             xs = ys = codes = np.array([], dtype=np.int64)
         presence, zones = presence_and_zones(
-            (self.nx, self.ny), xs, ys, codes, self.layers["river_side"], self.land, self.zone_radius
+            (self.nx, self.ny), xs, ys, codes, self.layers["river_side"], self.land, self.zone_radius,
+            self.zone_footprints,
         )
         update_control(self.control, presence, zones, self.land, self.relations.hostile, self.trails,
                        encircle=self.day % ENCIRCLE_INTERVAL == 0)
