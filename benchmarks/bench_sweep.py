@@ -34,7 +34,8 @@ range = [0.0, 60.0]
 """
 
 CHILD = r"""
-import json, resource, sys, time
+import json, sys, time
+from benchmarks.memory import peak_mb
 from sim.experiments.design import load_sweep
 from sim.experiments.sweep import run_sweep
 spec = load_sweep(sys.argv[1])
@@ -44,7 +45,7 @@ t = time.perf_counter()
 report = run_sweep(spec, sys.argv[2], workers=workers, scheduler=scheduler)
 elapsed = time.perf_counter() - t
 print(json.dumps({"seconds": elapsed, "done": report.done, "failed": report.failed,
-                  "parent_peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                  "parent_peak_mb": peak_mb()}))
 """
 
 DIRECT = r"""
