@@ -18,7 +18,7 @@ notebooks: $(STAMP)
 	$(VENV)/bin/jupytext --to ipynb --update-metadata '{"jupytext": {"formats": "ipynb,py:percent"}}' notebooks/*.py
 
 lint: $(STAMP)
-	$(PYTHON) -m ruff check sim tests run.py benchmarks scripts
+	$(PYTHON) -m ruff check sim tests run.py benchmarks scripts notebooks
 
 $(STAMP): pyproject.toml scripts/find-python
 	@set -e; if [ ! -x $(PYTHON) ]; then \

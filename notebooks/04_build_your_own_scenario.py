@@ -102,6 +102,8 @@ except ScenarioError as error:
 # scenarios against the baseline with the same seeds.
 
 # %%
+import pandas as pd
+
 from sim.cli.scenarios_command import show
 from sim.experiments.compare import comparison_table, format_comparison
 from sim.experiments.runner import run_many, spawn_seeds
@@ -109,8 +111,6 @@ from sim.experiments.runner import run_many, spawn_seeds
 show(no_air_war)
 seeds = spawn_seeds(4, 2 if SMALL else 6)
 jobs = [(s, i, seed, DAYS, ()) for s in (baseline(), no_air_war, late) for i, seed in enumerate(seeds)]
-import pandas as pd
-
 runs = [r for r in run_many(jobs, workers=2) if r.ok]
 summary = pd.DataFrame([{"scenario": r.scenario, "run_id": r.run_id, **r.summary} for r in runs])
 table = comparison_table(summary, ["baseline", "no_air_war", "late_consensus"])

@@ -9,7 +9,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def test_ruff_finds_nothing():
     result = subprocess.run(
-        [sys.executable, "-m", "ruff", "check", "sim", "tests", "run.py", "benchmarks", "scripts"],
+        [sys.executable, "-m", "ruff", "check", "sim", "tests", "run.py", "benchmarks", "scripts", "notebooks"],
         cwd=ROOT,
         capture_output=True,
         text=True,
