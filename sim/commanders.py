@@ -99,15 +99,9 @@ class RegimeCommander(Commander):
         count = int(np.ceil(model.params.regime_left_bank_share * len(assault)))
         if not targets.size or not count:
             return assault
-        key = "the left bank east of the city"
-        free = [u for u in assault if not model.in_contact(u) or (u.objective and u.objective.key == key)]
-        if not free:
-            return assault
-        apart = model.cells_apart(np.array([u.flat for u in free], dtype=np.int64), targets)
-        pool = [free[i] for i in np.lexsort(([u.unique_id for u in free], apart))[:3 * count]]  # the likeliest
-        objective = model.objective(self.code, key, targets, [u.flat for u in pool])
-        ranked = sorted(pool, key=lambda u: (objective.distance[u.flat], u.unique_id))[:count]
-        ranked = [u for u in ranked if objective.distance[u.flat] < UNREACHABLE]
+        objective = model.objective(self.code, "the left bank east of the city", targets, [u.flat for u in assault])
+        free = [u for u in assault if not model.in_contact(u) or u.objective is objective]
+        ranked = sorted(free, key=lambda u: objective.distance[u.flat])[:count]
         for unit in ranked:
             unit.posture, unit.objective = ATTACK, objective
         return [u for u in assault if u not in ranked]

@@ -378,7 +378,6 @@ class CampaignModel(Model):
         release_grid(self.layers, self.grid)
 
     def _attrition(self) -> None:
-        rng = self.draws.generator("defection", self.day)
         bukamal_km = self.km_from_places(("bukamal",))
         threshold = self.params.isis_defection_morale
         for unit in [u for u in self.units if u.code == ISIS and u.morale < threshold]:
@@ -386,6 +385,7 @@ class CampaignModel(Model):
             if rate > 0:
                 lost = self.draws.generator("defection", self.day, unit.unique_id).binomial(unit.strength, rate)
                 self.ledger[ISIS]["defected"] += unit.lose(int(lost))
+        rng = self.draws.generator("defection", self.day)  # after the units' draws, which reset the stream
         drain = isis.raqqa_drain(self.day, self.params, self.rules)
         if drain > 0:
             owed = int(rng.poisson(drain))

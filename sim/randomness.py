@@ -28,9 +28,14 @@ class KeyedDraws:
     def generator(self, stream: str, day: int, *keys: int) -> np.random.Generator:
         """A generator for one purpose: the same (stream, day, keys) always gives the same draws.
 
-        The stream's one generator is reset to the purpose's counter (cheaper than building one):
-        use it at once, before asking for another of the same stream."""
-        counter = [int(day), *(int(k) for k in keys[:3])] + [0] * (3 - min(len(keys), 3))
+        The purpose (day and up to two non-negative keys) is the upper three words of Philox's 256-bit
+        counter; the generator counts its draws in the lowest word, so one purpose's draws never run
+        into another's (2**64 blocks of four draws before they could). The stream's one generator is
+        reset to the purpose's counter (cheaper than building one): use it at once, before asking for
+        another of the same stream."""
+        if len(keys) > 2:
+            raise ValueError(f"a draw is addressed by a day and at most two keys, not {len(keys)}")
+        counter = [0, int(day), *(int(k) for k in keys), *[0] * (2 - len(keys))]
         generator = self._generators[stream]
         generator.bit_generator.state = {
             "bit_generator": "Philox",
