@@ -53,16 +53,25 @@ def add_run_options(parser, default_out) -> None:
     )
 
 
-def positive_int(text: str) -> int:
+def whole_number(text: str, minimum: int = 1) -> int:
+    """An argparse type: a whole number of at least ``minimum``."""
     import argparse
 
     try:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a number of at least 1, got {value}")
+    if value < minimum:
+        raise argparse.ArgumentTypeError(f"expected a number of at least {minimum}, got {value}")
     return value
+
+
+def positive_int(text: str) -> int:
+    return whole_number(text, 1)
+
+
+def non_negative_int(text: str) -> int:
+    return whole_number(text, 0)
 
 
 def progress_bar(total: int, label: str):

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from sim.cli.common import UserInputError
-from sim.cli.run_command import positive_int, progress_bar
+from sim.cli.run_command import non_negative_int, positive_int, progress_bar
 
 DEFAULT_REPLICATIONS = 20
 DEFAULT_OUT = Path("results") / "validation"
@@ -44,19 +44,6 @@ def register(subparsers) -> None:
                         help="the scenario (name or file) whose regime-SDF incidents are set beside the "
                         "baseline's (default historical_incidents; an empty string runs the baseline only)")
     parser.set_defaults(handler=validate)
-
-
-def non_negative_int(text: str) -> int:
-    """An argparse type: a whole number of zero or more."""
-    import argparse
-
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected zero or more, got {value}")
-    return value
 
 
 def validate(args) -> int:
