@@ -49,6 +49,7 @@ class Unit(CellAgent):
         self.contact: int | None = None  # the cell it attacks today
         self.march_credit = 0.0
         self.rest_until = -1  # day until which a shaken unit does not attack
+        self.engaged_on = -1  # the last day it fought
         self.flat = -1
         self.place_at(flat)
 

@@ -70,7 +70,7 @@ def collect(model) -> list[Engagement]:
             groups.setdefault(key, Engagement("attack", unit.code, unit.contact, [])).attackers.append(unit)
     near_enemy = enemy_neighbourhoods(model)[ISIS_CODE]
     for unit in model.units:
-        if unit.code == ISIS_CODE and unit.posture == DEFEND and near_enemy[unit.flat]:
+        if unit.code == ISIS_CODE and unit.posture == DEFEND and unit.flat in near_enemy:
             draw = model.draws.uniform("combat", day, unit.unique_id)
             if not isis.counterattacks(draw, unit.morale, model.params, model.rules):
                 continue

@@ -25,7 +25,7 @@ def march(model) -> None:
     model.trails = []
     if not units:
         return
-    near_enemy = [n.tobytes() if n is not None else None for n in enemy_neighbourhoods(model)]
+    near_enemy = enemy_neighbourhoods(model)
     blocked = [b.tobytes() if b is not None else None for b in model.blocked]  # bytes: fast to index in Python
     day = Day(model.control_flat.tobytes(), blocked, near_enemy)
     order = model.draws.uniforms("movement", model.day, max(u.unique_id for u in units) + 1)
@@ -42,24 +42,17 @@ class Day:
         self.control, self.blocked, self.near_enemy = control, blocked, near_enemy
 
 
-def enemy_neighbourhoods(model) -> list[np.ndarray | None]:
+def enemy_neighbourhoods(model) -> list[set[int] | None]:
     """For each side, the cells holding or touching units hostile to it as the march begins (a
     filter: contact itself is checked against where units stand at that moment)."""
-    table = model.network.neighbours
-    cells_of: list[list[int]] = [[] for _ in range(model.occupancy.shape[0])]
+    neighbours = model.neighbour_lists
+    around: list[set[int]] = [set() for _ in range(len(model.hostile_code_lists))]  # each side's units and neighbours
     for unit in model.units:
-        cells_of[unit.code].append(unit.flat)
-    occupied = [np.array(c, dtype=np.int64) for c in cells_of]
-    result: list[np.ndarray | None] = [None]
+        around[unit.code].add(unit.flat)
+        around[unit.code].update(neighbours[unit.flat])
+    result: list[set[int] | None] = [None]
     for code in range(1, len(model.hostile_code_lists)):
-        hostile = model.hostile_code_lists[code]
-        near = np.zeros(model.occupancy.shape[1], dtype=bool)
-        if hostile:
-            cells = np.concatenate([occupied[h] for h in hostile])
-            neighbours = table[cells].ravel()
-            near[cells] = True
-            near[neighbours[neighbours >= 0]] = True
-        result.append(near)
+        result.append(set().union(*(around[h] for h in model.hostile_code_lists[code])))
     return result
 
 
@@ -85,7 +78,7 @@ def advance(model, unit: Unit, day: Day) -> None:
     here = unit.flat
     while distance[here] > 0:
         enemy = -1
-        if near_enemy[here]:
+        if here in near_enemy:
             enemy = nearest_enemy(neighbours[here], distance, occupancy, hostile, here, river_side)
         if enemy >= 0:
             if unit.posture == ATTACK:

@@ -144,6 +144,7 @@ class CampaignModel(Model):
         self.oil_values = layers["oil"].ravel()[self.oil_cells]
         self.fortification = isis.prepared_defences(self.control, layers["terrain"], self.params, self.rules)
         self.fortification_flat = self.fortification.ravel()
+        self.fortified_cells = np.flatnonzero(self.fortification_flat > 0)
         self._distance_cache: dict[str, np.ndarray] = {}
         self.unsupplied: set[Unit] = set()
 
@@ -232,18 +233,21 @@ class CampaignModel(Model):
 
     def enemy_cells(self, code: int, bank: Bank) -> np.ndarray:
         """Valley and urban cells of a bank held by sides hostile to ``code``."""
-        on_bank = self.layers["bank"].ravel() == bank
-        valley = np.isin(self.terrain_flat, (Terrain.VALLEY, Terrain.URBAN))
-        hostile = self.relations.hostile[code][self.control_flat]
-        return np.flatnonzero(on_bank & valley & hostile)
+        cells = self.static_cells(f"valley of bank {int(bank)}", lambda: np.flatnonzero(
+            (self.layers["bank"].ravel() == bank) & np.isin(self.terrain_flat, (Terrain.VALLEY, Terrain.URBAN))))
+        return cells[self.relations.hostile[code][self.control_flat[cells]]]
+
+    def cells_with_units(self, codes) -> np.ndarray:
+        """The cells (flat, ascending) where units of any of some sides stand."""
+        wanted = set(codes)
+        return np.array(sorted({u.flat for u in self.units if u.code in wanted}), dtype=np.int64)
 
     def enemy_units_near(self, code: int, place: str, km: float) -> np.ndarray:
         """Cells holding units hostile to ``code`` within ``km`` of a place, on the place's side of the river."""
         if place not in self.place_flat:
             return np.array([], dtype=np.int64)
-        hostile = self.hostile_code_lists[code]
-        occupied = np.flatnonzero(self.occupancy[hostile].sum(axis=0) > 0) if hostile else np.array([], int)
-        side = self.layers["river_side"].ravel()
+        occupied = self.cells_with_units(self.hostile_code_lists[code])
+        side = self.river_side_flat
         near = self.km_from_places((place,))[occupied] <= km
         same_bank = side[occupied] == side[self.place_flat[place]]
         return occupied[near & same_bank]
@@ -298,7 +302,14 @@ class CampaignModel(Model):
         nothing = getattr(self, "_nothing_blocked", None)
         if nothing is None:
             nothing = self._nothing_blocked = np.zeros(self.nx * self.ny, dtype=bool)
-        self.blocked = [peace[c][self.control_flat] if c and peace[c].any() else nothing for c in range(N_CODES)]
+        by_row: dict[bytes, np.ndarray] = {}  # sides with the same peace make one lookup (regime, opposition)
+        self.blocked = [nothing] * N_CODES
+        for c in range(1, N_CODES):
+            if peace[c].any():
+                row = peace[c].tobytes()
+                if row not in by_row:
+                    by_row[row] = peace[c].take(self.control_flat)
+                self.blocked[c] = by_row[row]
         if self.rules.on("R7") and not sdf.in_phase_two(self):
             if not hasattr(self, "_beyond_stop_line"):
                 self._beyond_stop_line = sdf.beyond_stop_line(self.layers)
@@ -416,21 +427,22 @@ class CampaignModel(Model):
         )
         update_control(self.control, presence, zones, self.land, self.relations.hostile, self.trails,
                        encircle=self.day % ENCIRCLE_INTERVAL == 0)
-        isis.decay_lost_defences(self.fortification, self.control, self.params)
+        isis.decay_lost_defences(self.fortification, self.control, self.params, self.fortified_cells)
 
     def _supply_and_morale(self) -> None:
         params = self.params
         if self.day % SUPPLY_INTERVAL == 1 or SUPPLY_INTERVAL == 1:
             self.unsupplied = self._cut_off_units()
         oil_held = np.bincount(self.control_flat[self.oil_cells], weights=self.oil_values, minlength=N_CODES).tolist()
+        recovery = [params.supply_recovery * economy.supply_multiplier(held, params, self.rules) for held in oil_held]
+        unsupplied = self.unsupplied
         for unit in self.units:
-            if unit in self.unsupplied:
+            if unit in unsupplied:
                 unit.supply = max(0.0, unit.supply - params.supply_decay)
                 unit.morale = max(0.0, unit.morale - params.isolation_morale_loss)
             else:
-                rate = params.supply_recovery * economy.supply_multiplier(oil_held[unit.code], params, self.rules)
-                unit.supply = min(1.0, unit.supply + rate)
-            if getattr(unit, "engaged_on", -1) != self.day:
+                unit.supply = min(1.0, unit.supply + recovery[unit.code])
+            if unit.engaged_on != self.day:
                 unit.morale += params.morale_recovery * (unit.kind.morale - unit.morale)
 
     def _cut_off_units(self) -> set[Unit]:

@@ -24,6 +24,11 @@ class KeyedDraws:
                       for name, child in zip(STREAMS, children, strict=True)}
         self._generators = {name: np.random.Generator(np.random.Philox(key=key)) for name, key in self._keys.items()}
         self._uniforms: dict[tuple[str, int], np.ndarray] = {}
+        self._counter = np.zeros(4, dtype=np.uint64)
+        self._states = {  # each stream's fresh state, reused for every reset (building one is slower)
+            name: {"bit_generator": "Philox", "state": {"counter": self._counter, "key": key},
+                   "buffer": np.zeros(4, dtype=np.uint64), "buffer_pos": 4, "has_uint32": 0, "uinteger": 0}
+            for name, key in self._keys.items()}
 
     def generator(self, stream: str, day: int, *keys: int) -> np.random.Generator:
         """A generator for one purpose: the same (stream, day, keys) always gives the same draws.
@@ -35,13 +40,12 @@ class KeyedDraws:
         another of the same stream."""
         if len(keys) > 2:
             raise ValueError(f"a draw is addressed by a day and at most two keys, not {len(keys)}")
-        counter = [0, int(day), *(int(k) for k in keys), *[0] * (2 - len(keys))]
+        counter = self._counter  # set in place: the state setter copies it into the bit generator
+        counter[0], counter[1] = 0, day
+        counter[2] = keys[0] if keys else 0
+        counter[3] = keys[1] if len(keys) > 1 else 0
         generator = self._generators[stream]
-        generator.bit_generator.state = {
-            "bit_generator": "Philox",
-            "state": {"counter": np.array(counter, dtype=np.uint64), "key": self._keys[stream]},
-            "buffer": np.zeros(4, dtype=np.uint64), "buffer_pos": 4, "has_uint32": 0, "uinteger": 0,
-        }
+        generator.bit_generator.state = self._states[stream]
         return generator
 
     def uniform(self, stream: str, day: int, index: int) -> float:

@@ -31,10 +31,18 @@ def prepared_defences(control: np.ndarray, terrain: np.ndarray, params, rules) -
 
 
 @implements("R12")
-def decay_lost_defences(fortification: np.ndarray, control: np.ndarray, params) -> None:
-    """Prepared defences decay once ISIS has lost the cell."""
-    lost = (control != ISIS) & (fortification > 0)
-    fortification[lost] *= 1.0 - params.fortification_decay
+def decay_lost_defences(fortification: np.ndarray, control: np.ndarray, params, cells: np.ndarray | None = None) -> None:
+    """Prepared defences decay once ISIS has lost the cell.
+
+    ``cells`` (flat indices), if given, are the cells prepared at the start: defences are never
+    built later, so only these can hold any (the same result, without a pass over the whole map)."""
+    if cells is None:
+        lost = (control != ISIS) & (fortification > 0)
+        fortification[lost] *= 1.0 - params.fortification_decay
+        return
+    flat = fortification.reshape(-1)
+    lost = cells[control.reshape(-1)[cells] != ISIS]
+    flat[lost] *= 1.0 - params.fortification_decay
 
 
 @implements("R12")

@@ -18,8 +18,7 @@ def raid_targets(model) -> np.ndarray:
     cells holding units of a side hostile to them, within reach of the garrison."""
     if not model.rules.on("R9") or "tanf" not in model.place_flat:
         return np.array([], int)
-    hostile = model.relations.hostile_codes(OPPOSITION)
-    occupied = np.flatnonzero(model.occupancy[hostile].sum(axis=0) > 0)
+    occupied = model.cells_with_units(model.relations.hostile_codes(OPPOSITION))
     near = model.km_from_places(("tanf",))[occupied] <= RAID_REACH_KM
     return occupied[near]
 

@@ -41,12 +41,18 @@ def beyond_stop_line(layers) -> np.ndarray:
 def blocking_targets(model) -> np.ndarray:
     """Block the regime from the eastern countryside (¶4, ¶9): the left bank facing the city and
     its crossings, and the Conoco plant, not yet held by the SDF."""
+    cells = model.static_cells("the left bank facing the city, and Conoco", lambda: _facing_the_city(model))
+    return cells[_open_to_take(model, cells)]
+
+
+def _facing_the_city(model) -> np.ndarray:
+    """R6's cells (flat), whoever holds them: the left bank's valley facing the city, and Conoco."""
     near = model.km_from_places(("dez_bridges", "dez_pontoon_east")) <= OPPOSITE_CITY_KM
     valley = np.isin(model.layers["terrain"].ravel(), (Terrain.VALLEY, Terrain.URBAN))
     cells = np.flatnonzero(near & valley & (model.layers["bank"].ravel() == Bank.LEFT))
     if "conoco" in model.place_flat:
         cells = np.append(cells, model.place_flat["conoco"])
-    return cells[_open_to_take(model, cells)]
+    return cells
 
 
 @implements("R7")
