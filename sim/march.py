@@ -13,8 +13,6 @@ march is spent. Entering an empty cell held by an enemy costs
 
 from __future__ import annotations
 
-import numpy as np
-
 from sim.agents import ATTACK, MOVE, Unit
 from sim.movement import UNREACHABLE
 

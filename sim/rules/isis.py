@@ -31,7 +31,8 @@ def prepared_defences(control: np.ndarray, terrain: np.ndarray, params, rules) -
 
 
 @implements("R12")
-def decay_lost_defences(fortification: np.ndarray, control: np.ndarray, params, cells: np.ndarray | None = None) -> None:
+def decay_lost_defences(fortification: np.ndarray, control: np.ndarray, params,
+                        cells: np.ndarray | None = None) -> None:
     """Prepared defences decay once ISIS has lost the cell.
 
     ``cells`` (flat indices), if given, are the cells prepared at the start: defences are never
