@@ -30,19 +30,62 @@ for _code in range(1, N_CODES):
 assert N_CODES <= 8, "side bits are kept in one byte a cell"
 
 
-def neighbour_counts(mask: np.ndarray) -> np.ndarray:
-    """For each cell, how many of its eight neighbours are set in ``mask``."""
-    ones = mask.view(np.int8) if mask.dtype == bool else mask.astype(np.int8)
-    counts = np.zeros(mask.shape, dtype=np.int8)
-    counts[1:, :] += ones[:-1, :]
-    counts[:-1, :] += ones[1:, :]
-    counts[:, 1:] += ones[:, :-1]
-    counts[:, :-1] += ones[:, 1:]
-    counts[1:, 1:] += ones[:-1, :-1]
-    counts[1:, :-1] += ones[:-1, 1:]
-    counts[:-1, 1:] += ones[1:, :-1]
-    counts[:-1, :-1] += ones[1:, 1:]
-    return counts
+#: a cell's side as a nibble of 16 bits (side 1 the lowest): one sum over the eight neighbours
+#: then counts every side's neighbours at once (at most 8 a side, so the nibbles never carry)
+SIDE_NIBBLE = np.array([0] + [1 << 4 * (code - 1) for code in range(1, N_CODES)], dtype=np.uint16)
+OWN_NIBBLE = np.array([0] + [0xF << 4 * (code - 1) for code in range(1, N_CODES)], dtype=np.uint16)
+ONES, EIGHTS = np.uint16(0x1111), np.uint16(0x8888)
+assert N_CODES <= 5, "four sides' neighbour counts are kept in one 16-bit word a cell"
+OFFSETS = ((-1, -1), (-1, 0), (-1, 1), (0, -1), (0, 1), (1, -1), (1, 0), (1, 1))
+
+
+def neighbour_sums(values: np.ndarray) -> np.ndarray:
+    """For each cell, the sum of ``values`` over its eight neighbours (nothing beyond the edges)."""
+    sums = np.zeros_like(values)
+    sums[1:, :] += values[:-1, :]
+    sums[:-1, :] += values[1:, :]
+    sums[:, 1:] += values[:, :-1]
+    sums[:, :-1] += values[:, 1:]
+    sums[1:, 1:] += values[:-1, :-1]
+    sums[1:, :-1] += values[:-1, 1:]
+    sums[:-1, 1:] += values[1:, :-1]
+    sums[:-1, :-1] += values[1:, 1:]
+    return sums
+
+
+def encirclement_candidates(control: np.ndarray, free: np.ndarray) -> np.ndarray:
+    """Free cells (flat) with ENCIRCLED or more neighbours of one side other than their own."""
+    sums = neighbour_sums(SIDE_NIBBLE.take(control))
+    others = sums & ~OWN_NIBBLE.take(control)
+    return np.flatnonzero((((others + ONES) & EIGHTS) != 0) & free)  # a nibble of 7 or 8 reaches bit 3
+
+
+def neighbours_held(flat: np.ndarray, shape: tuple[int, int], cell: int, code: int) -> int:
+    """How many of a cell's eight neighbours ``code`` holds (``flat``: the control layer, flat)."""
+    nx, ny = shape
+    x, y = divmod(cell, ny)
+    return sum(1 for dx, dy in OFFSETS if 0 <= x + dx < nx and 0 <= y + dy < ny and flat[cell + dx * ny + dy] == code)
+
+
+def close_pockets(control: np.ndarray, free: np.ndarray, hostile: np.ndarray) -> int:
+    """Step 3, side by side in code order: free cells with ENCIRCLED or more neighbours held by a side
+    go to it if it may take them; return how many changed hands.
+
+    Only the few candidates of a whole-map count are looked at. A side's takings can only lower a
+    later side's counts (a taken cell becomes the taker's), so the later sides' cells are among the
+    candidates; their counts are taken again from the control layer as it now is."""
+    candidates = encirclement_candidates(control, free)
+    if not candidates.size:
+        return 0
+    flat = control.reshape(-1)
+    changed = 0
+    for code in range(1, N_CODES):
+        surrounded = [cell for cell in candidates.tolist()
+                      if flat[cell] != code and neighbours_held(flat, control.shape, cell, code) >= ENCIRCLED]
+        taken = [cell for cell in surrounded if may_take(flat[cell], code, hostile)]  # counted before any is taken
+        flat[taken] = code
+        changed += len(taken)
+    return changed
 
 
 def may_take(current: np.ndarray, side: int, hostile: np.ndarray) -> np.ndarray:
@@ -128,14 +171,5 @@ def update_control(control: np.ndarray, presence: np.ndarray, zones: np.ndarray,
         free_flat[in_zones] = False
         free_flat[occupied] = False
         free_flat[trail_cells] = False
-        free = free_flat.reshape(control.shape)
-        for code in range(1, N_CODES):
-            mine = control == code
-            if not mine.any():
-                continue
-            surrounded = free & ~mine & (neighbour_counts(mine) >= ENCIRCLED)
-            if surrounded.any():
-                taken = surrounded & may_take(control, code, hostile)
-                changed += int(np.count_nonzero(taken))
-                control[taken] = code
+        changed += close_pockets(control, free_flat.reshape(control.shape), hostile)
     return changed

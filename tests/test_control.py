@@ -1,8 +1,10 @@
 """The control layer follows the units: held cells, zones of control, trails, encircled pockets."""
 
 import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from sim.control import presence_and_zones, update_control
+from sim.control import ENCIRCLED, close_pockets, presence_and_zones, update_control
 from sim.sides import Relations, relation_graph
 
 REGIME, SDF, ISIS = 1, 2, 3
@@ -80,3 +82,32 @@ def test_an_encircled_pocket_closes_but_a_straight_front_holds():
     step(control, [], land, side, encircle=True)
     assert control[5, 5] == REGIME
     assert (control[:, 9:] == ISIS).all()
+
+
+def pockets_closed_side_by_side(control, free, hostile):
+    """The encirclement step as specified (docs/ODD.md): for each side in code order, over the whole
+    map, free cells not its own with ENCIRCLED or more of its neighbours go to it if it may take them."""
+    control = control.copy()
+    for code in range(1, 5):
+        mine = (control == code).astype(np.int64)
+        padded = np.pad(mine, 1)
+        counts = sum(np.roll(np.roll(padded, dx, 0), dy, 1) for dx in (-1, 0, 1) for dy in (-1, 0, 1)
+                     if (dx, dy) != (0, 0))[1:-1, 1:-1]
+        surrounded = free & (control != code) & (counts >= ENCIRCLED)
+        taken = surrounded & ((control == 0) | (control == code) | hostile[code][control])
+        control[taken] = code
+    return control
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(2, 9), st.integers(2, 9), st.floats(0.0, 0.9))
+def test_closing_pockets_from_candidates_matches_the_side_by_side_specification(seed, nx, ny, mixing):
+    rng = np.random.default_rng(seed)
+    control = rng.integers(0, 5, size=(nx, ny)).astype(np.int8)
+    control[rng.random((nx, ny)) > mixing] = rng.integers(0, 5)  # large blocks of one side, so pockets occur
+    free = rng.random((nx, ny)) < 0.9
+    before = control.copy()
+    expected = pockets_closed_side_by_side(control, free, RELATIONS.hostile)
+    changed = close_pockets(control, free, RELATIONS.hostile)
+    assert np.array_equal(control, expected)
+    assert changed == int(np.count_nonzero(expected != before))
