@@ -95,6 +95,7 @@ class Unit(CellAgent):
             occupancy[self.code, self.flat] -= 1
             stacked[self.code, self.flat] -= self._strength
         self.flat = int(flat)
+        self.model.layout_version += 1  # the model's cached cells of units are out of date
         occupancy[self.code, self.flat] += 1
         stacked[self.code, self.flat] += self._strength
         self.cell = self.model.grid[divmod(self.flat, self.model.ny)]
@@ -106,6 +107,7 @@ class Unit(CellAgent):
         return fighters
 
     def remove(self) -> None:
+        self.model.layout_version += 1
         self.model.occupancy[self.code, self.flat] -= 1
         self.model.stacked[self.code, self.flat] -= self._strength
         super().remove()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.agents import ATTACK, DEFEND, MOVE, Commander, Unit
-from sim.codes import Bank, Terrain, side_code
+from sim.codes import Bank, side_code
 from sim.movement import UNREACHABLE
 from sim.rules import opposition as opposition_rules
 from sim.rules import regime as regime_rules
@@ -138,11 +138,12 @@ class ISISCommander(Commander):
     def plan(self) -> None:
         model = self.model
         held_towns = model.held_town_cells(self.code)
-        terrain = model.terrain_flat
+        inhabited = model.inhabited_bytes
+        control = model.control_flat
         adrift = []
         for unit in self.units():
-            on_own_ground = model.control_flat[unit.flat] == self.code
-            in_place = terrain[unit.flat] in (Terrain.URBAN, Terrain.VALLEY) or unit.group == "isis_badia"
+            on_own_ground = control[unit.flat] == self.code
+            in_place = inhabited[unit.flat] or unit.group == "isis_badia"
             unit.posture, unit.objective = DEFEND, None
             if not (on_own_ground and in_place) and held_towns.size and not model.in_contact(unit):
                 adrift.append(unit)

@@ -45,9 +45,10 @@ def enemy_neighbourhoods(model) -> list[set[int] | None]:
     filter: contact itself is checked against where units stand at that moment)."""
     neighbours = model.neighbour_lists
     around: list[set[int]] = [set() for _ in range(len(model.hostile_code_lists))]  # each side's units and neighbours
-    for unit in model.units:
-        around[unit.code].add(unit.flat)
-        around[unit.code].update(neighbours[unit.flat])
+    for code, cells in enumerate(around):
+        for cell in model.unit_cells(code):
+            cells.add(cell)
+            cells.update(neighbours[cell])
     result: list[set[int] | None] = [None]
     for code in range(1, len(model.hostile_code_lists)):
         result.append(set().union(*(around[h] for h in model.hostile_code_lists[code])))

@@ -119,6 +119,7 @@ class CampaignModel(Model):
             regime.siege_unbroken(self.control, self._siege_corridor())
         self.control_flat = self.control.ravel()
         self.terrain_flat = layers["terrain"].ravel()
+        self.inhabited_bytes = np.isin(self.terrain_flat, (Terrain.URBAN, Terrain.VALLEY)).tobytes()  # valley or town
         self.river_side_flat = layers["river_side"].ravel()
         self.river_side_bytes = self.river_side_flat.astype(np.uint8).tobytes()
         self.trails: list[tuple[int, int]] = []  # cells units marched through today, with their side
@@ -147,6 +148,8 @@ class CampaignModel(Model):
         self.fortified_cells = np.flatnonzero(self.fortification_flat > 0)
         self._distance_cache: dict[str, np.ndarray] = {}
         self.unsupplied: set[Unit] = set()
+        self.layout_version = 0  # counts unit moves, arrivals and removals (see ``unit_cells``)
+        self._unit_cells: tuple[int, list[set[int]], dict[int, set[int]]] = (-1, [], {})
 
     def _assign_town_cells(self) -> dict[str, np.ndarray]:
         """Each town's urban cells (the disc drawn on the map), its own cell for other places."""
@@ -212,7 +215,9 @@ class CampaignModel(Model):
     def hostile_power_in(self, code: int, cells: np.ndarray) -> float:
         """Combat power of the units hostile to ``code`` in some cells, times their defence there."""
         hostile = self.relations.hostile[code]
-        wanted = set(cells.tolist())
+        wanted = self.hostile_unit_cells(code).intersection(cells.tolist())
+        if not wanted:
+            return 0.0
         by_cell: dict[int, list[Unit]] = {}
         for unit in self.units:
             if hostile[unit.code] and unit.flat in wanted:
@@ -237,10 +242,28 @@ class CampaignModel(Model):
             (self.layers["bank"].ravel() == bank) & np.isin(self.terrain_flat, (Terrain.VALLEY, Terrain.URBAN))))
         return cells[self.relations.hostile[code][self.control_flat[cells]]]
 
+    def unit_cells(self, code: int) -> set[int]:
+        """The cells where a side's units stand (worked out again only after units moved, came or went)."""
+        return self._unit_cells_now()[1][code]
+
+    def hostile_unit_cells(self, code: int) -> set[int]:
+        """The cells where units of sides hostile to ``code`` stand."""
+        _, by_code, hostile = self._unit_cells_now()
+        if code not in hostile:
+            hostile[code] = set().union(*(by_code[h] for h in self.hostile_code_lists[code]))
+        return hostile[code]
+
+    def _unit_cells_now(self) -> tuple[int, list[set[int]], dict[int, set[int]]]:
+        if self._unit_cells[0] != self.layout_version:
+            by_code: list[set[int]] = [set() for _ in range(N_CODES)]
+            for unit in self.units:
+                by_code[unit.code].add(unit.flat)
+            self._unit_cells = (self.layout_version, by_code, {})
+        return self._unit_cells
+
     def cells_with_units(self, codes) -> np.ndarray:
         """The cells (flat, ascending) where units of any of some sides stand."""
-        wanted = set(codes)
-        return np.array(sorted({u.flat for u in self.units if u.code in wanted}), dtype=np.int64)
+        return np.array(sorted(set().union(*(self.unit_cells(c) for c in codes))), dtype=np.int64)
 
     def enemy_units_near(self, code: int, place: str, km: float) -> np.ndarray:
         """Cells holding units hostile to ``code`` within ``km`` of a place, on the place's side of the river."""
@@ -257,8 +280,8 @@ class CampaignModel(Model):
         return cells[self.control_flat[cells] == code]
 
     def in_contact(self, unit: Unit) -> bool:
-        hostile = self.hostile_code_lists[unit.code]
-        return any(self.occupancy[h, n] for n in self.neighbour_lists[unit.flat] if n >= 0 for h in hostile)
+        """Whether units of a side hostile to the unit's stand on a neighbouring cell."""
+        return not self.hostile_unit_cells(unit.code).isdisjoint(self.neighbour_lists[unit.flat])
 
     def objective(self, code: int, key: str, targets: np.ndarray, reach: np.ndarray | None = None) -> Objective:
         """An objective with its distance field. The field is recomputed when its targets have changed
