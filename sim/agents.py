@@ -22,6 +22,8 @@ class Objective:
     targets: np.ndarray
     distance: np.ndarray = field(repr=False, default=None)  # cost (km of march) from every cell to the targets
     stale: bool = False  # a unit found a cell on its way that its side may no longer enter
+    #: cell -> its neighbours (cell, direction) cheapest first by entry cost plus distance, as marches find them
+    ways: dict = field(repr=False, default_factory=dict)
 
     def __post_init__(self):
         self.targets = np.unique(np.asarray(self.targets, dtype=np.int64))
@@ -90,14 +92,17 @@ class Unit(CellAgent):
 
     def place_at(self, flat: int) -> None:
         """Stand on a cell (flat index), keeping the model's occupancy counts and the Mesa cell in step."""
-        occupancy, stacked = self.model.occupancy, self.model.stacked
+        model = self.model
+        occupancy, stacked, counts = model.occupancy, model.stacked, model.units_by_cell[self.code]
         if self.flat >= 0:
             occupancy[self.code, self.flat] -= 1
             stacked[self.code, self.flat] -= self._strength
+            self._leave_count(counts)
         self.flat = int(flat)
-        self.model.layout_version += 1  # the model's cached cells of units are out of date
+        model.layout_version += 1  # the model's cached cells of units are out of date
         occupancy[self.code, self.flat] += 1
         stacked[self.code, self.flat] += self._strength
+        counts[self.flat] = counts.get(self.flat, 0) + 1
         self.cell = self.model.grid[divmod(self.flat, self.model.ny)]
 
     def lose(self, fighters: int) -> int:
@@ -106,8 +111,16 @@ class Unit(CellAgent):
         self.strength -= fighters
         return fighters
 
+    def _leave_count(self, counts: dict[int, int]) -> None:
+        left = counts[self.flat] - 1
+        if left:
+            counts[self.flat] = left
+        else:
+            del counts[self.flat]
+
     def remove(self) -> None:
         self.model.layout_version += 1
+        self._leave_count(self.model.units_by_cell[self.code])
         self.model.occupancy[self.code, self.flat] -= 1
         self.model.stacked[self.code, self.flat] -= self._strength
         super().remove()

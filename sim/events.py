@@ -119,8 +119,7 @@ class RelationChanges(DatedEvent):
         model = self.model
         graph = model.relations.graph
         graph.add_edge(*pair(self.a, self.b), relation=self.relation, source="dated event")
-        model.relations = Relations(graph)
-        model.hostile_code_lists = [model.relations.hostile_codes(c) if c else [] for c in range(len(model.ledger) + 1)]
+        model.change_relations(Relations(graph))
 
 
 class Marker(DatedEvent):

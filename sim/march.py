@@ -57,14 +57,15 @@ def enemy_neighbourhoods(model) -> list[set[int] | None]:
 
 def advance(model, unit: Unit, day: Day) -> None:
     distance = memoryview(unit.objective.distance)  # cell by cell from Python: far faster than numpy indexing
+    ways = unit.objective.ways
     network = model.network
     neighbours = model.neighbour_lists
     lengths = network.step_length_list
     entry_cost = model.entry_cost_list
     blocked = day.blocked[unit.code]
     near_enemy = day.near_enemy[unit.code]
-    occupancy = model.occupancy
     hostile = model.hostile_code_lists[unit.code]
+    hostile_at = [model.units_by_cell[h] for h in hostile]  # live: cell -> units, as units move this march
     control = day.control
     clearing = model.params.clearing_days * unit.speed_km
     fortification = model.fortification_flat
@@ -78,24 +79,25 @@ def advance(model, unit: Unit, day: Day) -> None:
     while distance[here] > 0:
         enemy = -1
         if here in near_enemy:
-            enemy = nearest_enemy(neighbours[here], distance, occupancy, hostile, here, river_side)
+            enemy = nearest_enemy(neighbours[here], distance, hostile_at, here, river_side)
         if enemy >= 0:
             if unit.posture == ATTACK:
                 unit.contact = enemy
             credit = 0.0
             break
-        best, best_total, best_k = -1, float("inf"), 0
-        for k, cell in enumerate(neighbours[here]):
-            if cell < 0 or (blocked[cell] and distance[cell] > 0):
-                continue
-            total = entry_cost[cell] * lengths[k] + distance[cell]
-            if total < best_total:
-                best, best_total, best_k = cell, total, k
+        options = ways.get(here)
+        if options is None:
+            options = ways[here] = ways_from(neighbours[here], entry_cost, lengths, distance)
+        best, best_k = -1, 0
+        for cell, k in options:  # the cheapest its side may enter (targets it may always enter)
+            if not (blocked[cell] and distance[cell] > 0):
+                best, best_k = cell, k
+                break
         if best < 0 or distance[best] >= min(distance[here], UNREACHABLE):
             unit.objective.stale |= any(c >= 0 and blocked[c] for c in neighbours[here])  # barred: re-plan the way
             credit = 0.0
             break
-        if any(occupancy[h, best] for h in hostile):  # an enemy arrived there during this march
+        if any(best in units for units in hostile_at):  # an enemy arrived there during this march
             if unit.posture == ATTACK:
                 unit.contact = best
             credit = 0.0
@@ -118,13 +120,20 @@ def advance(model, unit: Unit, day: Day) -> None:
     unit.march_credit = min(credit, unit.speed_km + model.max_entry_cost)
 
 
-def nearest_enemy(cells, distance, occupancy, hostile, here, river_side) -> int:
+def ways_from(cells, entry_cost, lengths, distance) -> tuple[tuple[int, int], ...]:
+    """The neighbours of a cell (cell, direction) in the order a unit would take them: by the cost of
+    entering plus the distance left beyond, the first direction first among equals."""
+    totals = [(entry_cost[cell] * lengths[k] + distance[cell], k, cell) for k, cell in enumerate(cells) if cell >= 0]
+    return tuple((cell, k) for _, k, cell in sorted(totals))
+
+
+def nearest_enemy(cells, distance, hostile_at, here, river_side) -> int:
     """Of the neighbouring cells holding hostile units that bar the way (nearer the objective, or on
     this side of the river), the one nearest the objective (-1: none)."""
     best, best_distance = -1, float("inf")
     for cell in cells:
         if cell < 0 or not (distance[cell] < distance[here] or river_side[cell] == river_side[here]):
             continue
-        if distance[cell] < best_distance and any(occupancy[h, cell] for h in hostile):
+        if distance[cell] < best_distance and any(cell in units for units in hostile_at):
             best, best_distance = cell, distance[cell]
     return best

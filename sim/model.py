@@ -126,6 +126,7 @@ class CampaignModel(Model):
         self.zone_footprints: dict[int, np.ndarray] = {}  # cell -> cells a unit's zone covers from it
         self.occupancy = np.zeros((N_CODES, self.nx * self.ny), dtype=np.int32)  # units of each side per cell
         self.stacked = np.zeros((N_CODES, self.nx * self.ny), dtype=np.int64)  # fighters of each side per cell
+        self.units_by_cell: list[dict[int, int]] = [{} for _ in range(N_CODES)]  # occupancy's non-zeros, for Python
         self.stack_limit = self.params.stack_density * layers.frame.cell_area_km2
         self.place_flat = {pid: x * self.ny + y for pid, (x, y) in layers.place_cells.items()}
         self.place_flat.update({cid: x * self.ny + y for cid, (x, y) in layers.crossing_cells.items()})
@@ -255,11 +256,19 @@ class CampaignModel(Model):
 
     def _unit_cells_now(self) -> tuple[int, list[set[int]], dict[int, set[int]]]:
         if self._unit_cells[0] != self.layout_version:
-            by_code: list[set[int]] = [set() for _ in range(N_CODES)]
-            for unit in self.units:
-                by_code[unit.code].add(unit.flat)
-            self._unit_cells = (self.layout_version, by_code, {})
+            self._unit_cells = (self.layout_version, [set(counts) for counts in self.units_by_cell], {})
         return self._unit_cells
+
+    def hostile_present(self, code: int, cell: int) -> bool:
+        """Whether units of a side hostile to ``code`` stand on a cell now."""
+        by_cell = self.units_by_cell
+        return any(cell in by_cell[h] for h in self.hostile_code_lists[code])
+
+    def change_relations(self, relations: Relations) -> None:
+        """Two sides' relation changed (a dated event): the lists of hostile sides follow."""
+        self.relations = relations
+        self.hostile_code_lists = [relations.hostile_codes(c) if c else [] for c in range(N_CODES)]
+        self.layout_version += 1  # the cached cells of hostile units are out of date too
 
     def cells_with_units(self, codes) -> np.ndarray:
         """The cells (flat, ascending) where units of any of some sides stand."""

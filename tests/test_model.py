@@ -38,6 +38,12 @@ def check_invariants(model: CampaignModel) -> None:
     for unit in model.units:
         occupancy[unit.code, unit.flat] += 1
     assert np.array_equal(occupancy, model.occupancy)
+    for code in range(len(SIDES) + 1):  # the Python index of the same counts, and the cells cached from it
+        cells = np.flatnonzero(occupancy[code])
+        assert model.units_by_cell[code] == dict(zip(cells.tolist(), occupancy[code, cells].tolist(), strict=True))
+        assert model.unit_cells(code) == set(cells.tolist())
+        hostile = np.flatnonzero(occupancy[model.hostile_code_lists[code]].sum(axis=0)) if code else []
+        assert model.hostile_unit_cells(code) == set(np.asarray(hostile).tolist())
 
 
 @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])

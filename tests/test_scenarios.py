@@ -160,3 +160,21 @@ def test_dated_reinforcement_and_relation_events_take_effect(tmp_path):
     while model.day < 10:
         model.step()
     assert model.relations.relation("sdf", "opposition") == "allied"
+
+
+
+def test_a_relation_turning_hostile_makes_each_side_see_the_others_units_as_enemies():
+    from sim.codes import side_code
+    from sim.events import RelationChanges
+    from sim.model import CampaignModel
+
+    model = CampaignModel(rng=2, days=6)
+    opposition, sdf = side_code("opposition"), side_code("sdf")
+    model.step()
+    sdf_cells = model.unit_cells(sdf)
+    assert sdf_cells and model.hostile_unit_cells(opposition).isdisjoint(sdf_cells)
+    RelationChanges(model, model.day + 1, "opposition", "sdf", "hostile").apply()  # at once, no unit moving
+    assert model.relations.relation("sdf", "opposition") == "hostile"
+    assert sdf_cells <= model.hostile_unit_cells(opposition)
+    assert model.unit_cells(opposition) <= model.hostile_unit_cells(sdf)
+    assert all(model.hostile_present(opposition, cell) for cell in sdf_cells)
