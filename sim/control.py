@@ -100,15 +100,23 @@ def presence_and_zones(shape, xs, ys, codes, river_side, land, radius: int,
 
     ``footprints`` (cell -> the cells its zone covers) may be kept between calls on the same map and
     radius: units stand on few cells, so their zones are mostly computed once."""
+    cells_of: dict[int, set[int]] = {}
+    flats = np.asarray(xs, dtype=np.int64) * shape[1] + np.asarray(ys, dtype=np.int64)
+    for cell, code in zip(flats.tolist(), np.asarray(codes).tolist(), strict=True):
+        cells_of.setdefault(code, set()).add(cell)
+    return side_bits(shape, cells_of, river_side, land, radius, footprints)
+
+
+def side_bits(shape, cells_of: dict, river_side, land, radius: int,
+              footprints: dict | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """``presence_and_zones`` from the cells each side's units stand on (side code -> cells)."""
     nx, ny = shape
     presence = np.zeros(nx * ny, dtype=np.uint8)
     zones = np.zeros(nx * ny, dtype=np.uint8)
     footprints = {} if footprints is None else footprints
-    cells_of: dict[int, set[int]] = {}
-    flats = np.asarray(xs, dtype=np.int64) * ny + np.asarray(ys, dtype=np.int64)
-    for cell, code in zip(flats.tolist(), np.asarray(codes).tolist(), strict=True):
-        cells_of.setdefault(code, set()).add(cell)
     for code, cells in cells_of.items():
+        if not cells:
+            continue
         bit = np.uint8(1 << code)
         cells = sorted(cells)
         presence[cells] |= bit

@@ -26,7 +26,7 @@ from sim.agents import Objective, Unit
 from sim.calendar import day_of
 from sim.codes import SIDES, Bank, Crossing, Terrain, side_code
 from sim.commanders import COMMANDERS
-from sim.control import presence_and_zones, update_control
+from sim.control import side_bits, update_control
 from sim.events import schedule_events
 from sim.forces import load_kinds
 from sim.forces.placement import place_forces
@@ -447,16 +447,8 @@ class CampaignModel(Model):
             self.break_up(unit)
 
     def _update_control(self) -> None:
-        if self.units:
-            flats = np.array([u.flat for u in self.units])
-            codes = np.array([u.code for u in self.units])
-            xs, ys = np.divmod(flats, self.ny)
-        else:
-            xs = ys = codes = np.array([], dtype=np.int64)
-        presence, zones = presence_and_zones(
-            (self.nx, self.ny), xs, ys, codes, self.layers["river_side"], self.land, self.zone_radius,
-            self.zone_footprints,
-        )
+        presence, zones = side_bits((self.nx, self.ny), dict(enumerate(self.units_by_cell)), self.layers["river_side"],
+                                    self.land, self.zone_radius, self.zone_footprints)
         update_control(self.control, presence, zones, self.land, self.relations.hostile, self.trails,
                        encircle=self.day % ENCIRCLE_INTERVAL == 0)
         isis.decay_lost_defences(self.fortification, self.control, self.params, self.fortified_cells)
