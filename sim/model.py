@@ -18,6 +18,9 @@ The order of a day (docs/ODD.md, "Process overview and scheduling"), written onc
 
 from __future__ import annotations
 
+import gc
+from contextlib import contextmanager
+
 import numpy as np
 from mesa import Model
 
@@ -51,6 +54,18 @@ REGIME, SDF, ISIS, OPPOSITION = (side_code(s) for s in SIDES)
 SUPPLY_SOURCES = {REGIME: ("palmyra",), SDF: ("hasakah", "shaddadi"), OPPOSITION: ("tanf",)}
 
 
+@contextmanager
+def collection_paused():
+    """Pause Python's cyclic garbage collector (if it is on) for a block that makes many objects that last."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
+
+
 class CampaignModel(Model):
     """The middle Euphrates, 2017-09-10 onward, under one scenario and one seed."""
 
@@ -64,6 +79,10 @@ class CampaignModel(Model):
         forces=None,
         snapshot_days=(),
     ):
+        with collection_paused():  # tens of thousands of lasting objects: the collector would only slow the build
+            self._build(scenario, rng, days, layers, forces, snapshot_days)
+
+    def _build(self, scenario, rng, days, layers, forces, snapshot_days) -> None:
         super().__init__(rng=rng)
         self.spec = scenario or baseline()
         self.params = self.spec.params
