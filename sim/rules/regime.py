@@ -31,9 +31,8 @@ def race_targets(model) -> list[tuple[str, np.ndarray]]:
     objectives = []
     for key, places in RACE:
         if places:
-            cells = np.concatenate(
-                [model.town_cells(p) for p in places if p in model.place_flat] or [np.array([], int)]
-            )
+            cells = model.static_cells(f"race: {key}", lambda places=places: np.concatenate(
+                [model.town_cells(p) for p in places if p in model.place_flat] or [np.array([], int)]))
         else:
             cells = model.border_cells
         if key == "the border at al-Qaim":
