@@ -107,26 +107,33 @@ def presence_and_zones(shape, xs, ys, codes, river_side, land, radius: int,
     return side_bits(shape, cells_of, river_side, land, radius, footprints)
 
 
-def side_bits(shape, cells_of: dict, river_side, land, radius: int,
-              footprints: dict | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """``presence_and_zones`` from the cells each side's units stand on (side code -> cells)."""
+def side_bits(shape, cells_of: dict, river_side, land, radius: int, footprints: dict | None = None,
+              last: dict | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """``presence_and_zones`` from the cells each side's units stand on (side code -> cells).
+
+    ``last`` (side code -> its cells and zone last time) may be kept between calls like ``footprints``:
+    a side whose units stand where they stood is not worked out again."""
     nx, ny = shape
     presence = np.zeros(nx * ny, dtype=np.uint8)
     zones = np.zeros(nx * ny, dtype=np.uint8)
     footprints = {} if footprints is None else footprints
+    last = {} if last is None else last
     for code, cells in cells_of.items():
         if not cells:
             continue
         bit = np.uint8(1 << code)
-        cells = sorted(cells)
-        presence[cells] |= bit
-        reach = []
-        for cell in cells:
-            footprint = footprints.get(cell)
-            if footprint is None:
-                footprint = footprints[cell] = zone_footprint(cell, shape, river_side, land, radius)
-            reach.append(footprint)
-        zones[np.concatenate(reach)] |= bit
+        standing = frozenset(cells)
+        kept = last.get(code)
+        if kept is None or kept[0] != standing:
+            reach = []
+            for cell in standing:
+                footprint = footprints.get(cell)
+                if footprint is None:
+                    footprint = footprints[cell] = zone_footprint(cell, shape, river_side, land, radius)
+                reach.append(footprint)
+            kept = last[code] = (standing, np.array(sorted(standing)), np.concatenate(reach))
+        presence[kept[1]] |= bit
+        zones[kept[2]] |= bit
     return presence, zones
 
 

@@ -143,6 +143,7 @@ class CampaignModel(Model):
         self.river_side_bytes = self.river_side_flat.astype(np.uint8).tobytes()
         self.trails: list[tuple[int, int]] = []  # cells units marched through today, with their side
         self.zone_footprints: dict[int, np.ndarray] = {}  # cell -> cells a unit's zone covers from it
+        self.side_zones: dict[int, tuple] = {}  # side -> its cells and zone at the last control update
         self.occupancy = np.zeros((N_CODES, self.nx * self.ny), dtype=np.int32)  # units of each side per cell
         self.stacked = np.zeros((N_CODES, self.nx * self.ny), dtype=np.int64)  # fighters of each side per cell
         self.units_by_cell: list[dict[int, int]] = [{} for _ in range(N_CODES)]  # occupancy's non-zeros, for Python
@@ -467,7 +468,7 @@ class CampaignModel(Model):
 
     def _update_control(self) -> None:
         presence, zones = side_bits((self.nx, self.ny), dict(enumerate(self.units_by_cell)), self.layers["river_side"],
-                                    self.land, self.zone_radius, self.zone_footprints)
+                                    self.land, self.zone_radius, self.zone_footprints, self.side_zones)
         update_control(self.control, presence, zones, self.land, self.relations.hostile, self.trails,
                        encircle=self.day % ENCIRCLE_INTERVAL == 0)
         isis.decay_lost_defences(self.fortification, self.control, self.params, self.fortified_cells)

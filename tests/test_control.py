@@ -4,7 +4,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.control import ENCIRCLED, close_pockets, presence_and_zones, update_control
+from sim.control import ENCIRCLED, close_pockets, presence_and_zones, side_bits, update_control
 from sim.sides import Relations, relation_graph
 
 REGIME, SDF, ISIS = 1, 2, 3
@@ -111,3 +111,20 @@ def test_closing_pockets_from_candidates_matches_the_side_by_side_specification(
     changed = close_pockets(control, free, RELATIONS.hostile)
     assert np.array_equal(control, expected)
     assert changed == int(np.count_nonzero(expected != before))
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.lists(st.tuples(st.integers(0, 8), st.integers(0, 8), st.integers(1, 4)), max_size=6),
+                min_size=1, max_size=5))
+def test_side_bits_kept_between_days_match_a_fresh_count(days):
+    land, side = world(river_y=4)
+    footprints, last = {}, {}
+    for units in days:  # each day's units; sides often keep their cells from one day to the next
+        cells_of: dict[int, set[int]] = {}
+        for x, y, code in units:
+            cells_of.setdefault(code, set()).add(x * 9 + y)
+        kept = side_bits((9, 9), cells_of, side, land, 2, footprints, last)
+        fresh = side_bits((9, 9), cells_of, side, land, 2)
+        assert np.array_equal(kept[0], fresh[0]) and np.array_equal(kept[1], fresh[1])
+        if cells_of:
+            assert np.array_equal(kept[0] != 0, np.isin(np.arange(81), sorted(set().union(*cells_of.values()))))
