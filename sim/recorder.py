@@ -2,7 +2,7 @@
 dated events and map snapshots; turned into the run's tables at the end.
 
 Daily figures go into preallocated numpy arrays (no per-agent data collection), so recording
-costs a few bincounts a day.
+costs a few counts a day.
 """
 
 from __future__ import annotations
@@ -27,7 +27,9 @@ class Recorder:
         self.territory = np.zeros((days, N_CODES))
         self.valley = np.zeros((days, N_CODES))
         self.fighters = np.zeros((days, N_CODES), dtype=np.int64)
-        self.ledger = {k: np.zeros((days, N_CODES), dtype=np.int64) for k in LEDGER_COLUMNS}
+        #: the ledger's columns, one table each, are views of one array (so a day is recorded in one go)
+        self.ledger_table = np.zeros((len(LEDGER_COLUMNS), days, N_CODES), dtype=np.int64)
+        self.ledger = dict(zip(LEDGER_COLUMNS, self.ledger_table, strict=True))
         self.population = np.zeros((days, 4))  # residents, displaced, civilian deaths, in camps
         self.engagements: list[tuple] = []
         self.place_changes: list[tuple[int, str, int]] = []
@@ -50,7 +52,7 @@ class Recorder:
         self.place_cells = np.array([model.place_flat[p] for p in self.place_ids], dtype=np.int64)
         self.city_cells = model.town_cells("deir_ez_zor") if "deir_ez_zor" in model.place_flat else None
         self.area = layers.frame.cell_area_km2
-        self._last_controllers = None
+        self._last_controllers: list[int] | None = None  # yesterday's controller of each place
 
     def note(self, day: int, text: str) -> None:
         self.log.append((day, text))
@@ -81,49 +83,55 @@ class Recorder:
         grow = lambda a: np.concatenate([a, np.zeros((extra, *a.shape[1:]), dtype=a.dtype)])  # noqa: E731
         self.territory, self.valley, self.fighters, self.population = (
             grow(self.territory), grow(self.valley), grow(self.fighters), grow(self.population))
-        self.ledger = {k: grow(v) for k, v in self.ledger.items()}
+        more = np.zeros((len(LEDGER_COLUMNS), extra, N_CODES), dtype=np.int64)
+        self.ledger_table = np.concatenate([self.ledger_table, more], axis=1)
+        self.ledger = dict(zip(LEDGER_COLUMNS, self.ledger_table, strict=True))
 
     def record_day(self) -> None:
+        """The day's figures: territory, the valley, fighters, the ledger, the people; places changing
+        hands, milestones, and a snapshot on the days asked for."""
         model = self.model
         day = model.day
         self._make_room(day)
         control = model.control_flat
-        held = np.bincount(control, minlength=N_CODES)[1:]  # sides hold land only, so no land mask is needed
-        self.territory[day, 1:] = held * self.area
-        self.territory[day, 0] = (self.land_cells.size - held.sum()) * self.area
-        self.valley[day] = np.bincount(control[self.valley_cells], minlength=N_CODES) * self.area
-        strength = np.zeros(N_CODES, dtype=np.int64)
+        area = self.area
+        # sides hold land only, so no land mask is needed; counting each side's cells is cheaper than a
+        # bincount of the whole map (which first copies it to wider integers)
+        held = [int(np.count_nonzero(control == code)) for code in range(1, N_CODES)]
+        self.territory[day] = [(self.land_cells.size - sum(held)) * area, *(cells * area for cells in held)]
+        self.valley[day] = np.bincount(control[self.valley_cells], minlength=N_CODES) * area
+        strength = [0] * N_CODES  # Python ints: cheaper to add up than numpy's
         for unit in model.units:
             strength[unit.code] += unit.strength
-        self.fighters[day] = strength + model.pools
-        for key in LEDGER_COLUMNS:
-            self.ledger[key][day, 1:] = [model.ledger[c][key] for c in range(1, N_CODES)]
+        np.add(strength, model.pools, out=self.fighters[day])
+        self.ledger_table[:, day, 1:] = [[model.ledger[c][key] for c in range(1, N_CODES)] for key in LEDGER_COLUMNS]
         people = model.population
         self.population[day] = (people.total, people.displaced, people.deaths, people.in_camps)
-        controllers = control[self.place_cells]
-        if self._last_controllers is None:
-            changed = np.arange(len(self.place_ids))
-        else:
-            changed = np.flatnonzero(controllers != self._last_controllers)
-        for i in changed.tolist():
-            self.place_changes.append((day, self.place_ids[i], int(controllers[i])))
-        self._last_controllers = controllers.copy()
+        controllers = control[self.place_cells].tolist()
+        last = self._last_controllers
+        if controllers != last:
+            for i, code in enumerate(controllers):
+                if last is None or code != last[i]:
+                    self.place_changes.append((day, self.place_ids[i], code))
+            self._last_controllers = controllers
         self._milestones(day, control)
         if day in self.snapshot_days:
             self.snapshot(day)
 
     def _milestones(self, day: int, control: np.ndarray) -> None:
         model = self.model
-        first = self.milestones.setdefault
-        if self.city_cells is not None and np.all(control[self.city_cells] == REGIME):
+        reached = self.milestones  # a milestone is its first day: once reached, it is not checked again
+        first = reached.setdefault
+        city = self.city_cells
+        if "regime_city_cleared" not in reached and city is not None and np.all(control[city] == REGIME):
             first("regime_city_cleared", day)
-        if np.any(control[self.left_valley] == REGIME):
+        if "regime_left_bank" not in reached and np.any(control[self.left_valley] == REGIME):
             first("regime_left_bank", day)
         towns = model.valley_town_cells
-        if towns.size and not np.any(control[towns] == ISIS):
+        if "isis_no_valley_town" not in reached and towns.size and not np.any(control[towns] == ISIS):
             first("isis_no_valley_town", day)
         weekly = day % CORRIDOR_CHECK_DAYS == 0 and day > 0
-        if "regime_corridor" not in self.milestones and weekly and regime_rules.corridor_complete(model):
+        if "regime_corridor" not in reached and weekly and regime_rules.corridor_complete(model):
             first("regime_corridor", day)
 
     def snapshot(self, day: int) -> None:
