@@ -13,6 +13,8 @@ march is spent. Entering an empty cell held by an enemy costs
 
 from __future__ import annotations
 
+import numpy as np
+
 from sim.agents import ATTACK, MOVE, Unit
 from sim.movement import UNREACHABLE
 
@@ -23,21 +25,41 @@ def march(model) -> None:
     model.trails = []
     if not units:
         return
-    near_enemy = enemy_neighbourhoods(model)
-    blocked = [b.tobytes() if b is not None else None for b in model.blocked]  # bytes: fast to index in Python
-    day = Day(model.control_flat.tobytes(), blocked, near_enemy)
+    day = Day(model, enemy_neighbourhoods(model))
     order = model.draws.uniforms("movement", model.day, max(u.unique_id for u in units) + 1)
     for unit in sorted(units, key=lambda u: order[u.unique_id]):
-        advance(model, unit, day)
+        advance(unit, day, *day.side(unit.code))
 
 
 class Day:
-    """What a march reads and does not change, as bytes for fast lookups in the per-step loop."""
+    """What a march reads: the map as Python-indexable bytes and lists, and each side's view of it
+    (made once a day, the first time a unit of the side marches)."""
 
-    __slots__ = ("blocked", "control", "near_enemy")
+    def __init__(self, model, near_enemy: list):
+        self.model = model
+        self.control = model.control_flat.tobytes()
+        self.near_enemy = near_enemy
+        self.neighbours = model.neighbour_lists
+        self.lengths = model.network.step_length_list
+        self.entry_cost = model.entry_cost_list
+        self.clearing_days = model.params.clearing_days
+        self.fortification = model.fortification_flat
+        self.river_side = model.river_side_bytes
+        self.trail = model.trails
+        self.stack_limit = model.stack_limit
+        self.max_entry_cost = model.max_entry_cost
+        self._sides: dict[int, tuple] = {}
 
-    def __init__(self, control: bytes, blocked: list, near_enemy: list):
-        self.control, self.blocked, self.near_enemy = control, blocked, near_enemy
+    def side(self, code: int) -> tuple:
+        """A side's cells it may not enter (bytes), cells near its enemies, its hostile sides, their
+        live cell indexes, and its fighters per cell."""
+        view = self._sides.get(code)
+        if view is None:
+            model = self.model
+            hostile = model.hostile_code_lists[code]
+            view = self._sides[code] = (model.blocked[code].tobytes(), self.near_enemy[code], hostile,
+                                        [model.units_by_cell[h] for h in hostile], model.stacked[code])
+        return view
 
 
 def enemy_neighbourhoods(model) -> list[set[int] | None]:
@@ -55,31 +77,23 @@ def enemy_neighbourhoods(model) -> list[set[int] | None]:
     return result
 
 
-def advance(model, unit: Unit, day: Day) -> None:
+def advance(unit: Unit, day: Day, blocked: bytes, near_enemy: set, hostile: list, hostile_at: list,
+            stacked: np.ndarray) -> None:
+    """The unit's march of the day (see the module's docstring); ``hostile_at`` is live: cell ->
+    units of each hostile side, as units move during this march."""
     distance = memoryview(unit.objective.distance)  # cell by cell from Python: far faster than numpy indexing
     ways = unit.objective.ways
-    network = model.network
-    neighbours = model.neighbour_lists
-    lengths = network.step_length_list
-    entry_cost = model.entry_cost_list
-    blocked = day.blocked[unit.code]
-    near_enemy = day.near_enemy[unit.code]
-    hostile = model.hostile_code_lists[unit.code]
-    hostile_at = [model.units_by_cell[h] for h in hostile]  # live: cell -> units, as units move this march
+    neighbours = day.neighbours
+    entry_cost = day.entry_cost
     control = day.control
-    clearing = model.params.clearing_days * unit.speed_km
-    fortification = model.fortification_flat
-    river_side = model.river_side_bytes
-    trail = model.trails
-    stacked = model.stacked[unit.code]
-    stack_limit = model.stack_limit
-    credit = unit.march_credit + unit.speed_km
+    speed = unit.kind.speed_km_day
+    credit = unit.march_credit + speed
     unit.contact = None
     here = unit.flat
     while distance[here] > 0:
         enemy = -1
         if here in near_enemy:
-            enemy = nearest_enemy(neighbours[here], distance, hostile_at, here, river_side)
+            enemy = nearest_enemy(neighbours[here], distance, hostile_at, here, day.river_side)
         if enemy >= 0:
             if unit.posture == ATTACK:
                 unit.contact = enemy
@@ -87,7 +101,7 @@ def advance(model, unit: Unit, day: Day) -> None:
             break
         options = ways.get(here)
         if options is None:
-            options = ways[here] = ways_from(neighbours[here], entry_cost, lengths, distance)
+            options = ways[here] = ways_from(neighbours[here], entry_cost, day.lengths, distance)
         best, best_k = -1, 0
         for cell, k in options:  # the cheapest its side may enter (targets it may always enter)
             if not (blocked[cell] and distance[cell] > 0):
@@ -102,22 +116,23 @@ def advance(model, unit: Unit, day: Day) -> None:
                 unit.contact = best
             credit = 0.0
             break
-        if stacked[best] and stacked[best] + unit.strength > stack_limit:  # full of its own side: wait behind
+        fighters = stacked[best]
+        if fighters and fighters + unit.strength > day.stack_limit:  # full of its own side: wait behind
             credit = 0.0
             break
-        cost = entry_cost[best] * lengths[best_k]
+        cost = entry_cost[best] * day.lengths[best_k]
         if control[best] in hostile:
-            cost += clearing * (1.0 + fortification[best])
+            cost += day.clearing_days * speed * (1.0 + day.fortification[best])
         if credit < cost:
             break
         credit -= cost
-        trail.append((best, unit.code))
+        day.trail.append((best, unit.code))
         here = best
     else:
         credit = 0.0
     if here != unit.flat:  # the day's march ends here: only now does the unit change cells
         unit.place_at(here)
-    unit.march_credit = min(credit, unit.speed_km + model.max_entry_cost)
+    unit.march_credit = min(credit, speed + day.max_entry_cost)
 
 
 def ways_from(cells, entry_cost, lengths, distance) -> tuple[tuple[int, int], ...]:
