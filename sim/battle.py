@@ -16,7 +16,6 @@ import numpy as np
 from sim import combat
 from sim.agents import ATTACK, DEFEND, Unit
 from sim.codes import SIDES, Terrain, side_code
-from sim.march import enemy_neighbourhoods
 from sim.rules import deconfliction, isis
 
 REGIME, SDF, ISIS_CODE, OPPOSITION = (side_code(s) for s in SIDES)
@@ -44,6 +43,27 @@ class Engagement:
     sorties: dict[int, int] = field(default_factory=dict)  # side code -> sorties flown for it
 
 
+class SideTables:
+    """The relation tables as nested lists of bools: read side by side from Python, far faster than
+    single elements of the numpy tables."""
+
+    __slots__ = ("allied", "hostile", "relations")
+
+    def __init__(self, relations):
+        self.relations = relations
+        self.allied = relations.allied.tolist()
+        self.hostile = relations.hostile.tolist()
+
+
+def side_tables(model) -> SideTables:
+    """The model's relation tables as lists, kept on the model; rebuilt when a dated event replaces
+    its relations."""
+    tables = getattr(model, "_battle_side_tables", None)
+    if tables is None or tables.relations is not model.relations:
+        tables = model._battle_side_tables = SideTables(model.relations)
+    return tables
+
+
 def fight(model) -> None:
     """The battle stage: collect, support from the air, resolve, then withdrawals."""
     engagements = collect(model)
@@ -64,35 +84,71 @@ def fight(model) -> None:
 def collect(model) -> list[Engagement]:
     groups: dict[tuple[int, int], Engagement] = {}
     day = model.day
-    for unit in model.units:
-        if unit.posture == ATTACK and unit.contact is not None and unit.rest_until < day:
-            key = (unit.code, unit.contact)
-            groups.setdefault(key, Engagement("attack", unit.code, unit.contact, [])).attackers.append(unit)
-    near_enemy = enemy_neighbourhoods(model)[ISIS_CODE]
-    for unit in model.units:
-        if unit.code == ISIS_CODE and unit.posture == DEFEND and unit.flat in near_enemy:
-            draw = model.draws.uniform("combat", day, unit.unique_id)
-            if not isis.counterattacks(draw, unit.morale, model.params, model.rules):
-                continue
-            target = weakest_hostile_neighbour(model, unit)
-            if target is not None:
-                key = (ISIS_CODE, target)
-                groups.setdefault(key, Engagement("counterattack", ISIS_CODE, target, [])).attackers.append(unit)
+    units = model.units
+    holding: list[Unit] = []  # ISIS units in defence, who may counter-attack (R12)
+    for unit in units:
+        if unit.posture == ATTACK:
+            if unit.contact is not None and unit.rest_until < day:
+                join(groups, "attack", unit.code, unit.contact, unit)
+        elif unit.code == ISIS_CODE and unit.posture == DEFEND:
+            holding.append(unit)
+    for unit in counterattackers(model, holding):
+        target = weakest_hostile_neighbour(model, unit)
+        if target is not None:
+            join(groups, "counterattack", ISIS_CODE, target, unit)
     engagements = list(groups.values())
     engagements += incidents(model)
     engagements += [raid_engagement(model, cell) for cell in model.pending_raids]
     model.pending_raids = []
     engagements.sort(key=lambda e: (e.target, e.attacker, e.kind))
+    # where the units stand: none moves while the engagements are collected
+    by_cell = units_in(units, {e.target for e in engagements}) if engagements else {}
     for engagement in engagements:
-        engagement.defender, engagement.defenders = defenders_at(model, engagement.attacker, engagement.target)
+        engagement.defender, engagement.defenders = defenders_at(model, engagement.attacker, engagement.target, by_cell)
         if engagement.kind == "attack" and engagement.defenders and not has_the_odds(model, engagement):
             engagement.kind = "bombardment"
     return engagements
 
 
+def join(groups: dict[tuple[int, int], Engagement], kind: str, side: int, target: int, unit: Unit) -> None:
+    """The unit joins its side's engagement against ``target``, opening it (as ``kind``) if it is the first."""
+    engagement = groups.get((side, target))
+    if engagement is None:
+        engagement = groups[side, target] = Engagement(kind, side, target, [])
+    engagement.attackers.append(unit)
+
+
+def counterattackers(model, holding: list[Unit]) -> list[Unit]:
+    """Of the ISIS units in defence, those next to the enemy whose draw of the day says they
+    counter-attack (R12), in the order given."""
+    if not holding:
+        return []
+    # each unit's uniform of the day, as draws.uniform("combat", day, unit_id) gives it; it is looked at
+    # before the unit's surroundings (both only read), as that is cheaper
+    draws = model.draws.uniforms("combat", model.day, max(u.unique_id for u in holding) + 1)
+    params, rules = model.params, model.rules
+    drawn = [u for u in holding if isis.counterattacks(draws.item(u.unique_id), u.morale, params, rules)]
+    return [u for u in drawn if near_enemy(model, u)]
+
+
+def near_enemy(model, unit: Unit) -> bool:
+    """Whether units hostile to the unit stand in its cell or next to it."""
+    hostile = model.hostile_unit_cells(unit.code)
+    return unit.flat in hostile or not hostile.isdisjoint(model.neighbour_lists[unit.flat])
+
+
+def units_in(units: list[Unit], cells: set[int]) -> dict[int, list[Unit]]:
+    """The units standing in each of some cells (those that hold any), in the order of ``units``."""
+    by_cell: dict[int, list[Unit]] = {}
+    for unit in units:
+        if unit.flat in cells:
+            by_cell.setdefault(unit.flat, []).append(unit)
+    return by_cell
+
+
 def power(units: list[Unit]) -> float:
     """Combat power: strength times effectiveness."""
-    return sum(u.strength * u.effectiveness for u in units)
+    return sum([u.strength * u.effectiveness for u in units])
 
 
 def has_the_odds(model, e: Engagement) -> bool:
@@ -101,21 +157,24 @@ def has_the_odds(model, e: Engagement) -> bool:
     return power(e.attackers) >= needed
 
 
-def defenders_at(model, attacker: int, cell: int) -> tuple[int, list[Unit]]:
-    """The side (code) and units in ``cell`` hostile to ``attacker``, or (holder, []) if none."""
-    hostile = model.relations.hostile[attacker]
-    units = [u for u in model.units_at(cell) if hostile[u.code] and u.strength > 0]
+def defenders_at(model, attacker: int, cell: int, by_cell: dict[int, list[Unit]]) -> tuple[int, list[Unit]]:
+    """The side (code) and units in ``cell`` hostile to ``attacker``, or (holder, []) if none
+    (``by_cell``: the units standing in each cell)."""
+    hostile = side_tables(model).hostile[attacker]
+    units = [u for u in by_cell.get(cell, ()) if hostile[u.code] and u.strength > 0]
     if units:
         return units[0].code, [u for u in units if u.code == units[0].code]
     return int(model.control_flat[cell]), []
 
 
 def weakest_hostile_neighbour(model, unit: Unit) -> int | None:
+    occupancy = memoryview(model.occupancy)  # cell by cell from Python: Python ints, not numpy scalars
+    hostile = model.hostile_code_lists[unit.code]
     best, best_strength = None, None
     for cell in model.neighbour_lists[unit.flat]:
         if cell < 0:
             continue
-        strength = sum(model.occupancy[h, cell] for h in model.hostile_code_lists[unit.code])
+        strength = sum(occupancy[h, cell] for h in hostile)
         if strength and (best_strength is None or strength < best_strength):
             best, best_strength = cell, strength
     return best
@@ -150,16 +209,16 @@ def allocate_sorties(model, engagements: list[Engagement]) -> None:
     """Each air force shares its day's sorties among the engagements of the sides it supports, in
     proportion to their size, striking only sides hostile to its patron (R3, R8; never R1's partner)."""
     rng = model.draws.generator("air", model.day)
+    tables = side_tables(model)
     for patron, budget in model.sortie_budgets().items():
-        supported = model.relations.allied[patron]
+        supported, hostile = tables.allied[patron], tables.hostile[patron]
         eligible, weights = [], []
         for e in engagements:
             if e.kind in ("incident", "raid") or not e.defenders:
                 continue
-            covered = supported[e.defender] or (patron == SDF and in_tanf_zone(model, e))
-            if supported[e.attacker] and model.relations.hostile[patron, e.defender]:
+            if supported[e.attacker] and hostile[e.defender]:
                 eligible.append((e, e.attacker))
-            elif covered and model.relations.hostile[patron, e.attacker]:
+            elif hostile[e.attacker] and (supported[e.defender] or (patron == SDF and in_tanf_zone(model, e))):
                 eligible.append((e, e.defender))
             else:
                 continue
@@ -168,8 +227,10 @@ def allocate_sorties(model, engagements: list[Engagement]) -> None:
         if not eligible or sorties <= 0:
             continue
         cap = max(4, int(MAX_SHARE_OF_SORTIES * sorties))
-        shares = np.minimum(np.floor(sorties * np.array(weights) / sum(weights)), cap).astype(int)
-        for (e, side), share in zip(eligible, shares.tolist(), strict=True):
+        total = sum(weights)  # > 0: every engagement here has defenders, each with some strength
+        for (e, side), weight in zip(eligible, weights, strict=True):
+            # int / int is the correctly rounded quotient, as numpy's float64 division of the two
+            share = min(int(sorties * weight / total), cap)
             if share:
                 e.sorties[side] = e.sorties.get(side, 0) + share
 
@@ -184,24 +245,10 @@ def resolve(model, e: Engagement, pressed: dict) -> None:
     params = model.params
     attackers = [u for u in e.attackers if u.strength > 0]
     defenders = [u for u in e.defenders if u.strength > 0 and u.flat == e.target]
-    if e.kind == "raid":
-        attack_side = combat.Side((e.raiders,), (model.kinds["isis"].firepower,))
-    else:
-        attack_side = combat.Side(
-            tuple(u.strength for u in attackers),
-            tuple(u.effectiveness for u in attackers),
-            e.sorties.get(e.attacker, 0),
-        )
+    air_for_attackers, air_for_defenders = e.sorties.get(e.attacker, 0), e.sorties.get(e.defender, 0)
+    attack_side, defend_side = combat_sides(model, e, attackers, defenders)
     if attack_side.strength <= 0:
         return
-    defend_side = combat.Side(
-        tuple(u.strength for u in defenders), tuple(u.effectiveness for u in defenders), e.sorties.get(e.defender, 0)
-    )
-    if e.kind == "bombardment":  # only the attackers' guns and aircraft: the defenders keep their heads down
-        attack_side = combat.Side(attack_side.strengths,
-                                  tuple(x * params.bombardment_fire for x in attack_side.effectiveness),
-                                  attack_side.sorties)
-        defend_side = combat.Side(defend_side.strengths, tuple(0.0 for _ in defend_side.strengths), 0)
     defence = defence_multiplier(model, e.target, defenders)
     outcome = combat.resolve(
         model.draws.generator("combat", model.day, e.target, e.attacker),
@@ -218,53 +265,81 @@ def resolve(model, e: Engagement, pressed: dict) -> None:
         model.ledger[ISIS_CODE]["killed"] += killed_attackers
     else:
         killed_attackers = apply_losses(model, attackers, outcome.attacker_losses)
-        shock(model, attackers, outcome.attacker_losses, e.sorties.get(e.defender, 0))
+        shock(model, attackers, outcome.attacker_losses, air_for_defenders)
     killed_defenders = apply_losses(model, defenders, outcome.defender_losses)
-    shock(model, defenders, outcome.defender_losses, e.sorties.get(e.attacker, 0))
+    shock(model, defenders, outcome.defender_losses, air_for_attackers)
     civilians = model.harm_civilians(e.target, outcome.intensity, e.sorties, e.attacker, e.defender)
     model.record_engagement(e, killed_attackers, killed_defenders, civilians)
-    attacking_power = power(attackers)
-    if e.kind == "raid":
-        attacking_power += (e.raiders - killed_attackers) * model.kinds["isis"].firepower
-    defending_power = defence * power(defenders)
-    if e.kind not in ("incident", "bombardment"):
+    if defenders and e.kind not in ("incident", "bombardment"):
+        attacking_power = power(attackers)
+        if e.kind == "raid":
+            attacking_power += (e.raiders - killed_attackers) * model.kinds["isis"].firepower
+        defending_power = defence * power(defenders)
+        ratio = attacking_power / max(defending_power, 1.0)
         for unit in defenders:
-            pressed[unit] = max(pressed.get(unit, 0.0), attacking_power / max(defending_power, 1.0))
+            pressed[unit] = max(pressed.get(unit, 0.0), ratio)
+    retreat_morale = params.retreat_morale
     for unit in attackers:
-        if unit.morale < params.retreat_morale:
+        if unit.morale < retreat_morale:
             unit.rest_until = model.day + REST_DAYS
+
+
+def combat_sides(model, e: Engagement, attackers: list[Unit], defenders: list[Unit]) -> tuple[combat.Side, combat.Side]:
+    """The attacking and defending sides as the combat arithmetic takes them, each with the sorties
+    flown in its support."""
+    defender_strengths = tuple([u.strength for u in defenders])
+    if e.kind == "bombardment":  # only the attackers' guns and aircraft: the defenders keep their heads down
+        fire = model.params.bombardment_fire
+        attacker_fire = tuple([u.effectiveness * fire for u in attackers])
+        defend = combat.Side(defender_strengths, (0.0,) * len(defenders), 0)
+    else:
+        attacker_fire = tuple([u.effectiveness for u in attackers])
+        defender_fire = tuple([u.effectiveness for u in defenders])
+        defend = combat.Side(defender_strengths, defender_fire, e.sorties.get(e.defender, 0))
+    if e.kind == "raid":
+        attack = combat.Side((e.raiders,), (model.kinds["isis"].firepower,))
+    else:
+        attack = combat.Side(tuple([u.strength for u in attackers]), attacker_fire, e.sorties.get(e.attacker, 0))
+    return attack, defend
 
 
 def defence_multiplier(model, cell: int, defenders: list[Unit]) -> float:
     params = model.params
-    terrain = model.terrain_flat[cell]
-    multiplier = {Terrain.URBAN: params.urban_defence, Terrain.VALLEY: params.valley_defence}.get(terrain, 1.0)
-    strength = sum(u.strength for u in defenders)
+    terrain = model.terrain_flat.item(cell)
+    if terrain == Terrain.URBAN:
+        multiplier = params.urban_defence
+    elif terrain == Terrain.VALLEY:
+        multiplier = params.valley_defence
+    else:
+        multiplier = 1.0
+    strengths = [u.strength for u in defenders]
+    strength = sum(strengths)
     if strength > 0:
-        multiplier *= sum(u.kind.defence * u.strength for u in defenders) / strength
+        multiplier *= sum([u.kind.defence * s for u, s in zip(defenders, strengths, strict=True)]) / strength
         if defenders[0].code == ISIS_CODE:
-            multiplier *= 1.0 + model.fortification_flat[cell]
+            multiplier *= 1.0 + model.fortification_flat.item(cell)
     return float(multiplier)
 
 
 def apply_losses(model, units: list[Unit], losses: tuple[int, ...]) -> int:
     total = 0
     for unit, lost in zip(units, losses, strict=True):
-        lost = unit.lose(lost)
-        model.ledger[unit.code]["killed"] += lost
-        total += lost
+        if lost:  # (losing none changes nothing)
+            lost = unit.lose(lost)
+            model.ledger[unit.code]["killed"] += lost
+            total += lost
     return total
 
 
 def shock(model, units: list[Unit], losses: tuple[int, ...], sorties_against: int) -> None:
     """Morale falls with the share of strength lost, and under air attack."""
     per_unit_air = 0.01 * sorties_against / max(len(units), 1)
+    per_casualty = model.params.morale_loss_per_casualty
+    day = model.day
     for unit, lost in zip(units, losses, strict=True):
         before = unit.strength + lost
-        unit.morale = max(
-            0.0, unit.morale - model.params.morale_loss_per_casualty * lost / max(before, 1) - per_unit_air
-        )
-        unit.engaged_on = model.day
+        unit.morale = max(0.0, unit.morale - per_casualty * lost / max(before, 1) - per_unit_air)
+        unit.engaged_on = day
 
 
 def withdraw_or_surrender(model, unit: Unit, ratio: float) -> None:
@@ -299,20 +374,44 @@ def seize(model, e: Engagement) -> None:
 
 def retreat_cell(model, unit: Unit) -> int | None:
     """The neighbouring cell farthest from the enemy that the unit may enter, if any."""
-    hostile = model.hostile_code_lists[unit.code]
-    blocked = model.blocked[unit.code]
+    # Cell by cell from Python: memoryviews of the live arrays give Python values, not numpy scalars.
+    hostile_rows = [memoryview(model.occupancy[h]) for h in model.hostile_code_lists[unit.code]]
+    blocked = memoryview(model.blocked[unit.code])
+    passable = memoryview(model.network.passable)
+    control = memoryview(model.control_flat)
+    neighbours = model.neighbour_lists
     best, best_score = None, None
-    for cell in model.neighbour_lists[unit.flat]:
-        if cell < 0 or not model.network.passable[cell] or blocked[cell]:
+    for cell in neighbours[unit.flat]:
+        if cell < 0 or not passable[cell] or blocked[cell]:
             continue
-        if any(model.occupancy[h, cell] for h in hostile) or not unit.fits(cell):
+        # a cell scores (hostile units around it, not its side's, the cell): the lowest wins
+        not_own = control[cell] != unit.code
+        if best_score is None:
+            threat = hostile_units_around(hostile_rows, neighbours[cell], None)
+        elif (0, not_own, cell) < best_score:  # else it could not win even with no enemy around
+            threat = hostile_units_around(hostile_rows, neighbours[cell], best_score[0])
+        else:
             continue
-        threat = sum(model.occupancy[h, n] for n in model.neighbour_lists[cell] if n >= 0 for h in hostile)
-        own = model.control_flat[cell] == unit.code
-        score = (threat, not own, cell)
-        if best_score is None or score < best_score:
+        score = (threat, not_own, cell)
+        if best_score is not None and score > best_score:
+            continue
+        # only a better cell is asked whether the enemy holds it and whether the unit fits there
+        if not any(row[cell] for row in hostile_rows) and unit.fits(cell):
             best, best_score = cell, score
     return best
+
+
+def hostile_units_around(hostile_rows: list[memoryview], ring: tuple[int, ...], enough: int | None) -> int:
+    """Units of the hostile sides (their occupancy rows) in the cells of ``ring`` (-1: off the map);
+    once the count passes ``enough`` the rest are not counted (it is more than that either way)."""
+    count = 0
+    for row in hostile_rows:
+        for cell in ring:
+            if cell >= 0:
+                count += row[cell]
+        if enough is not None and count > enough:
+            break
+    return count
 
 
 __all__ = ["Engagement", "fight"]

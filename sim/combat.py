@@ -75,7 +75,31 @@ def split_losses(rng: np.random.Generator, total: int, strengths: tuple[int, ...
     pool = sum(strengths)
     total = min(total, pool)
     # a multivariate hypergeometric draw: each fighter equally likely to be hit
-    return tuple(int(x) for x in rng.multivariate_hypergeometric(np.array(strengths), total))
+    return multivariate_hypergeometric(rng, strengths, total)
+
+
+def multivariate_hypergeometric(rng: np.random.Generator, colors: tuple[int, ...], sample: int) -> tuple[int, ...]:
+    """``rng.multivariate_hypergeometric(colors, sample)`` draw for draw, without its checks and arrays:
+    numpy's default method ("marginals"), one hypergeometric draw per colour but the last, for the
+    smaller of the sample and its complement."""
+    pool = sum(colors)
+    drawn = [0] * len(colors)
+    if pool == 0 or sample == 0:
+        return tuple(drawn)
+    complement = sample > pool // 2
+    left = pool - sample if complement else sample
+    rest = pool
+    for i, count in enumerate(colors[:-1]):
+        if left <= 0:
+            break
+        rest -= count
+        drawn[i] = int(rng.hypergeometric(count, rest, left))
+        left -= drawn[i]
+    if left > 0:
+        drawn[-1] = left
+    if complement:
+        return tuple([count - d for count, d in zip(colors, drawn, strict=True)])
+    return tuple(drawn)
 
 
 def resolve(
