@@ -110,6 +110,62 @@ def wolf_sheep(seeds=(1, 2, 3), steps: int = 300) -> float:
     return statistics.median(rates)
 
 
+STAGES = (  # the day's stages in the order CampaignModel.step runs them: (label, module, owner, method)
+    ("blocked cells", "sim.model", "CampaignModel", "refresh_blocked"),
+    ("plans (commanders)", "sim.commanders", None, "plan"),
+    ("march", "sim.march", None, "march"),
+    ("fight", "sim.battle", None, "fight"),
+    ("attrition", "sim.model", "CampaignModel", "_attrition"),
+    ("control", "sim.model", "CampaignModel", "_update_control"),
+    ("supply and morale", "sim.model", "CampaignModel", "_supply_and_morale"),
+    ("population", "sim.population", "PopulationModel", "step"),
+    ("record", "sim.recorder", "Recorder", "record_day"),
+)
+
+
+def stage_times(seed: int = 1) -> tuple[dict[str, float], float]:
+    """CPU seconds of each stage of the day over one warm baseline run, and of the whole daily loop
+    (the stages are timed by wrapping them for this run only)."""
+    import importlib
+
+    from sim.commanders import COMMANDERS
+    from sim.model import CampaignModel
+
+    spent: dict[str, float] = dict.fromkeys((label for label, *_ in STAGES), 0.0)
+    patched = []
+
+    def timed(label, function):
+        def run_stage(*args, **kwargs):
+            start = time.process_time()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                spent[label] += time.process_time() - start
+        return run_stage
+
+    for label, module_name, owner_name, name in STAGES:
+        module = importlib.import_module(module_name)
+        if module_name == "sim.commanders":
+            owners = COMMANDERS
+        else:
+            owners = [getattr(module, owner_name) if owner_name else module]
+        for owner in owners:
+            patched.append((owner, name, owner.__dict__[name] if isinstance(owner, type) else getattr(owner, name)))
+            setattr(owner, name, timed(label, getattr(owner, name)))
+    try:
+        CampaignModel(rng=99, days=5).run().release()
+        spent.update(dict.fromkeys(spent, 0.0))
+        model = CampaignModel(rng=seed)
+        start = time.process_time()
+        model.run()
+        loop = time.process_time() - start
+        model.release()
+    finally:
+        for owner, name, original in reversed(patched):
+            setattr(owner, name, original)
+    return spent, loop
+
+
 def sweep_times(runs: int, days: int, repeats: int) -> tuple[float, float]:
     from benchmarks.bench_sweep import sweep, write_spec
 
@@ -147,6 +203,13 @@ def main() -> None:
     lines += ["", "Mesa's Wolf-Sheep (50 x 50, 600 sheep, 150 wolves, grass) in the same process: "
               f"{ws:,.0f} agent-steps per second. "
               f"**Ratio of the campaign's unit-steps per second to Wolf-Sheep's: {rate / ws:.2f}.**", ""]
+    spent, loop = stage_times()
+    lines += ["### Where a run's time goes\n", "CPU time of each stage of the day over one warm run (sim/model.py's "
+              f"order of the day); the daily loop took {loop:.2f} s of CPU.\n",
+              "| stage | s | share |", "|---|---|---|"]
+    lines += [f"| {label} | {seconds:.3f} | {seconds / loop:.0%} |" for label, seconds in spent.items()]
+    lines += [f"| other (Mesa's scheduler, dated events) | {loop - sum(spent.values()):.3f} | "
+              f"{(loop - sum(spent.values())) / loop:.0%} |", ""]
     lines += ["## Scaling\n", "| setting | cells | units a day | total s | peak MB |", "|---|---|---|---|---|"]
     scaling = {}
     for label, changes in (("cells 5 km", {"cell_km": 5.0}), ("cells 2.5 km", {"cell_km": 2.5}),
@@ -182,7 +245,9 @@ def main() -> None:
               f"| {mark(per_unit <= 1)} |",
               f"| at most 2x the time for 4x the cells | at most {cells_growth:.2f}x | {mark(cells_growth <= 2)} |",
               f"| peak memory of a run under 200 MB | {peak:.0f} MB | {mark(peak < 200)} |", ""]
-    args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    partial = args.out.with_name(args.out.name + ".partial")  # written whole, then renamed: never half a file
+    partial.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    partial.replace(args.out)
     print("\n".join(lines))
 
 
