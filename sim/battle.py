@@ -125,7 +125,7 @@ def counterattackers(model, holding: list[Unit]) -> list[Unit]:
         return []
     # each unit's uniform of the day, as draws.uniform("combat", day, unit_id) gives it; it is looked at
     # before the unit's surroundings (both only read), as that is cheaper
-    draws = model.draws.uniforms("combat", model.day, max(u.unique_id for u in holding) + 1)
+    draws = model.draws.uniforms("combat", model.day, max([u.unique_id for u in holding]) + 1)
     params, rules = model.params, model.rules
     drawn = [u for u in holding if isis.counterattacks(draws.item(u.unique_id), u.morale, params, rules)]
     return [u for u in drawn if near_enemy(model, u)]
@@ -208,21 +208,24 @@ def raid_engagement(model, cell: int) -> Engagement:
 def allocate_sorties(model, engagements: list[Engagement]) -> None:
     """Each air force shares its day's sorties among the engagements of the sides it supports, in
     proportion to their size, striking only sides hostile to its patron (R3, R8; never R1's partner)."""
+    # the engagements air may join, with their size (fighters on both sides; no strength changes here)
+    sized = [(e, sum([u.strength for u in e.attackers]) + sum([u.strength for u in e.defenders]))
+             for e in engagements if e.defenders and e.kind not in ("incident", "raid")]
+    if not sized:  # no sorties flown: the day's air draws (a stream reset for each use) would go unused
+        return
     rng = model.draws.generator("air", model.day)
     tables = side_tables(model)
     for patron, budget in model.sortie_budgets().items():
         supported, hostile = tables.allied[patron], tables.hostile[patron]
         eligible, weights = [], []
-        for e in engagements:
-            if e.kind in ("incident", "raid") or not e.defenders:
-                continue
+        for e, size in sized:
             if supported[e.attacker] and hostile[e.defender]:
                 eligible.append((e, e.attacker))
             elif hostile[e.attacker] and (supported[e.defender] or (patron == SDF and in_tanf_zone(model, e))):
                 eligible.append((e, e.defender))
             else:
                 continue
-            weights.append(sum(u.strength for u in e.attackers) + sum(u.strength for u in e.defenders))
+            weights.append(size)
         sorties = int(budget) + int(rng.random() < budget - int(budget))
         if not eligible or sorties <= 0:
             continue
@@ -264,10 +267,8 @@ def resolve(model, e: Engagement, pressed: dict) -> None:
         model.pools[ISIS_CODE] -= killed_attackers
         model.ledger[ISIS_CODE]["killed"] += killed_attackers
     else:
-        killed_attackers = apply_losses(model, attackers, outcome.attacker_losses)
-        shock(model, attackers, outcome.attacker_losses, air_for_defenders)
-    killed_defenders = apply_losses(model, defenders, outcome.defender_losses)
-    shock(model, defenders, outcome.defender_losses, air_for_attackers)
+        killed_attackers = take_losses(model, attackers, outcome.attacker_losses, air_for_defenders)
+    killed_defenders = take_losses(model, defenders, outcome.defender_losses, air_for_attackers)
     civilians = model.harm_civilians(e.target, outcome.intensity, e.sorties, e.attacker, e.defender)
     model.record_engagement(e, killed_attackers, killed_defenders, civilians)
     if defenders and e.kind not in ("incident", "bombardment"):
@@ -321,25 +322,21 @@ def defence_multiplier(model, cell: int, defenders: list[Unit]) -> float:
     return float(multiplier)
 
 
-def apply_losses(model, units: list[Unit], losses: tuple[int, ...]) -> int:
-    total = 0
-    for unit, lost in zip(units, losses, strict=True):
-        if lost:  # (losing none changes nothing)
-            lost = unit.lose(lost)
-            model.ledger[unit.code]["killed"] += lost
-            total += lost
-    return total
-
-
-def shock(model, units: list[Unit], losses: tuple[int, ...], sorties_against: int) -> None:
-    """Morale falls with the share of strength lost, and under air attack."""
+def take_losses(model, units: list[Unit], losses: tuple[int, ...], sorties_against: int) -> int:
+    """Units lose fighters (counted in their side's ledger) and morale, which falls with the share of
+    strength lost and under air attack; returns the fighters lost."""
     per_unit_air = 0.01 * sorties_against / max(len(units), 1)
     per_casualty = model.params.morale_loss_per_casualty
-    day = model.day
+    ledger, day = model.ledger, model.day
+    total = 0
     for unit, lost in zip(units, losses, strict=True):
-        before = unit.strength + lost
-        unit.morale = max(0.0, unit.morale - per_casualty * lost / max(before, 1) - per_unit_air)
+        if lost:  # (losing none changes no strength)
+            taken = unit.lose(lost)
+            ledger[unit.code]["killed"] += taken
+            total += taken
+        unit.morale = max(0.0, unit.morale - per_casualty * lost / max(unit.strength + lost, 1) - per_unit_air)
         unit.engaged_on = day
+    return total
 
 
 def withdraw_or_surrender(model, unit: Unit, ratio: float) -> None:
@@ -364,7 +361,7 @@ def seize(model, e: Engagement) -> None:
     attackers = [u for u in e.attackers if u.strength >= MIN_UNIT and u.flat != e.target]
     if not attackers or model.blocked[e.attacker][e.target] or not model.network.passable[e.target]:
         return
-    if any(model.occupancy[h, e.target] for h in model.hostile_code_lists[e.attacker]):
+    if model.hostile_present(e.attacker, e.target):
         return
     for unit in sorted(attackers, key=lambda u: (-u.strength, u.unique_id)):
         if unit.fits(e.target):

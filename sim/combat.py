@@ -30,7 +30,7 @@ class Side:
     @property
     def firepower(self) -> float:
         """Strength weighted by effectiveness: the fire this side delivers per unit of lethality."""
-        return sum(s * e for s, e in zip(self.strengths, self.effectiveness, strict=True))
+        return sum([s * e for s, e in zip(self.strengths, self.effectiveness, strict=True)])
 
 
 @dataclass(frozen=True)
@@ -69,7 +69,7 @@ def intensity_draw(rng: np.random.Generator, sigma: float) -> float:
 def split_losses(rng: np.random.Generator, total: int, strengths: tuple[int, ...]) -> tuple[int, ...]:
     """Share ``total`` losses among units in proportion to their strengths (never more than a unit has)."""
     if total <= 0 or not strengths:
-        return tuple(0 for _ in strengths)
+        return (0,) * len(strengths)
     if len(strengths) == 1:
         return (min(total, strengths[0]),)
     pool = sum(strengths)
