@@ -2,7 +2,8 @@
 dated events and map snapshots; turned into the run's tables at the end.
 
 Daily figures go into preallocated numpy arrays (no per-agent data collection), so recording
-costs a few counts a day.
+costs a few counts a day: the cells each side holds are counted once, then kept up to date from
+the cells whose controller changed since the day before (none, on about half the days).
 """
 
 from __future__ import annotations
@@ -51,8 +52,12 @@ class Recorder:
         self.place_ids = [p.id for p in layers.places]
         self.place_cells = np.array([model.place_flat[p] for p in self.place_ids], dtype=np.int64)
         self.city_cells = model.town_cells("deir_ez_zor") if "deir_ez_zor" in model.place_flat else None
+        self.is_valley = valley
         self.area = layers.frame.cell_area_km2
         self._last_controllers: list[int] | None = None  # yesterday's controller of each place
+        self._control_then: bytes | None = None  # the control layer when last recorded
+        self.held_cells = [0] * N_CODES  # cells of the map each side holds (index 0: no one, water included)
+        self.valley_held_cells = [0] * N_CODES  # cells of the valley each side holds (index 0: no one)
 
     def note(self, day: int, text: str) -> None:
         self.log.append((day, text))
@@ -94,19 +99,51 @@ class Recorder:
         day = model.day
         self._make_room(day)
         control = model.control_flat
+        changed = self._count_changes(control)
         area = self.area
-        # sides hold land only, so no land mask is needed; counting each side's cells is cheaper than a
-        # bincount of the whole map (which first copies it to wider integers)
-        held = [int(np.count_nonzero(control == code)) for code in range(1, N_CODES)]
+        held = self.held_cells[1:]  # sides hold land only, so the cells no one holds are the land's rest
         self.territory[day] = [(self.land_cells.size - sum(held)) * area, *(cells * area for cells in held)]
-        self.valley[day] = np.bincount(control[self.valley_cells], minlength=N_CODES) * area
+        self.valley[day] = [cells * area for cells in self.valley_held_cells]
         strength = [0] * N_CODES  # Python ints: cheaper to add up than numpy's
         for unit in model.units:
-            strength[unit.code] += unit.strength
+            strength[unit.code] += unit._strength  # the value of its strength property, read directly
         np.add(strength, model.pools, out=self.fighters[day])
         self.ledger_table[:, day, 1:] = [[model.ledger[c][key] for c in range(1, N_CODES)] for key in LEDGER_COLUMNS]
         people = model.population
         self.population[day] = (people.total, people.displaced, people.deaths, people.in_camps)
+        if changed:  # places and milestones depend on control only
+            self._places(day, control)
+            self._milestones(day, control)
+        self._corridor_milestone(day)
+        if day in self.snapshot_days:
+            self.snapshot(day)
+
+    def _count_changes(self, control: np.ndarray) -> bool:
+        """Bring the counts of cells held up to ``control`` (counted in full the first time); whether
+        any cell's controller changed since the last day recorded."""
+        now = control.tobytes()  # a copy, compared in one go
+        then = self._control_then
+        if now == then:
+            return False
+        self._control_then = now
+        if then is None:
+            self.held_cells = np.bincount(control, minlength=N_CODES).tolist()
+            self.valley_held_cells = np.bincount(control[self.valley_cells], minlength=N_CODES).tolist()
+            return True
+        before = np.frombuffer(then, dtype=control.dtype)
+        cells = np.flatnonzero(control != before)
+        held, valley_held = self.held_cells, self.valley_held_cells
+        changes = zip(before[cells].tolist(), control[cells].tolist(), self.is_valley[cells].tolist(), strict=True)
+        for old, new, in_valley in changes:
+            held[old] -= 1
+            held[new] += 1
+            if in_valley:
+                valley_held[old] -= 1
+                valley_held[new] += 1
+        return True
+
+    def _places(self, day: int, control: np.ndarray) -> None:
+        """Note the key places whose controller changed (all of them on the first day)."""
         controllers = control[self.place_cells].tolist()
         last = self._last_controllers
         if controllers != last:
@@ -114,11 +151,9 @@ class Recorder:
                 if last is None or code != last[i]:
                     self.place_changes.append((day, self.place_ids[i], code))
             self._last_controllers = controllers
-        self._milestones(day, control)
-        if day in self.snapshot_days:
-            self.snapshot(day)
 
     def _milestones(self, day: int, control: np.ndarray) -> None:
+        """The first days of the milestones read from control (the corridor is looked for weekly, apart)."""
         model = self.model
         reached = self.milestones  # a milestone is its first day: once reached, it is not checked again
         first = reached.setdefault
@@ -130,9 +165,12 @@ class Recorder:
         towns = model.valley_town_cells
         if "isis_no_valley_town" not in reached and towns.size and not np.any(control[towns] == ISIS):
             first("isis_no_valley_town", day)
+
+    def _corridor_milestone(self, day: int) -> None:
+        """The regime's land corridor, looked for once a week until it is made."""
         weekly = day % CORRIDOR_CHECK_DAYS == 0 and day > 0
-        if "regime_corridor" not in reached and weekly and regime_rules.corridor_complete(model):
-            first("regime_corridor", day)
+        if "regime_corridor" not in self.milestones and weekly and regime_rules.corridor_complete(self.model):
+            self.milestones.setdefault("regime_corridor", day)
 
     def snapshot(self, day: int) -> None:
         """The control layer and the units of a day, for maps drawn later from the results."""

@@ -18,23 +18,23 @@ def raise_tension(tension: np.ndarray, militia_near: np.ndarray, new_damage: np.
         return
     tension += params.militia_tension * militia_near + params.damage_tension * new_damage
     tension -= params.tension_decay * tension
-    np.clip(tension, 0.0, 1.0, out=tension)
+    tension.clip(0.0, 1.0, out=tension)
 
 
 @implements("R11")
 def sour_attitudes(attitude_regime: np.ndarray, tension: np.ndarray) -> None:
     """Tension turns the tribes against the regime that brought the militias (¶4, ¶6)."""
     attitude_regime -= 0.002 * tension
-    np.clip(attitude_regime, 0.0, 1.0, out=attitude_regime)
+    attitude_regime.clip(0.0, 1.0, out=attitude_regime)
 
 
 @implements("R11")
 def expected_raids(residents: np.ndarray, tension: np.ndarray, behind_lines: np.ndarray, params) -> float:
     """ISIS raids a day behind the lines, from the tension among the people there."""
-    return float(params.isis_raid_rate * np.sum(residents[behind_lines] * tension[behind_lines]) / RAID_PER_RESIDENTS)
+    return float(params.isis_raid_rate * (residents[behind_lines] * tension[behind_lines]).sum() / RAID_PER_RESIDENTS)
 
 
 @implements("R11")
 def expected_isis_recruits(residents: np.ndarray, tension: np.ndarray, params) -> float:
     """ISIS recruits a day from the grievances that tension breeds."""
-    return float(params.isis_recruitment_rate * np.sum(residents * tension))
+    return float(params.isis_recruitment_rate * (residents * tension).sum())

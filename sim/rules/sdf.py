@@ -91,5 +91,6 @@ def expected_recruits(residents: np.ndarray, attitude: np.ndarray, sdf_held: np.
     """Trusted local groups join the SDF (¶6, ¶7): recruits a day from the people of SDF-held cells,
     growing with their attitude toward the SDF above a threshold."""
     threshold = params.sdf_attitude_threshold
-    willing = np.clip((attitude[sdf_held] - threshold) / max(1e-9, 1 - threshold), 0, 1)
-    return float(params.sdf_recruitment_rate * np.sum(residents[sdf_held] * willing))
+    willing = (attitude[sdf_held] - threshold) / max(1e-9, 1 - threshold)
+    willing.clip(0, 1, out=willing)
+    return float(params.sdf_recruitment_rate * (residents[sdf_held] * willing).sum())
