@@ -12,6 +12,8 @@ militias' footprint only when they have moved.
 
 from __future__ import annotations
 
+from array import array
+
 import numpy as np
 
 from sim.codes import Bank, Terrain, side_code
@@ -29,7 +31,7 @@ FAR = np.iinfo(np.int64).max  # a squared distance beyond any on the map
 SDF_GOODWILL = 0.001  # daily rise of attitude toward the SDF where it holds and tension is low (assumption)
 #: per map (by id, with the map kept to tell a new map at a reused id): the towns nearest first and the
 #: valley positions within MILITIA_REACH, by cell, as far as models of that map have needed them
-_KNOWN_BY_MAP: dict[int, tuple[object, dict[int, list[int]], dict[int, np.ndarray]]] = {}
+_KNOWN_BY_MAP: dict[int, tuple[object, dict[int, array], dict[int, np.ndarray]]] = {}
 
 
 def _known_for(layers) -> tuple[object, dict[int, list[int]], dict[int, np.ndarray]]:
@@ -89,7 +91,7 @@ class PopulationModel:
         self.refuge_x, self.refuge_y = np.divmod(urban, model.ny)
         self.refuge_side = self.river_side[urban]
         self.refuges_on_side = np.bincount(self.refuge_side, minlength=max(Bank) + 1).tolist()
-        self.refuge_order: dict[int, list[int]] = known[1]  # cell -> towns on its side of the river, nearest first
+        self.refuge_order: dict[int, array] = known[1]  # cell -> towns on its side of the river, nearest first
         self.displaced = 0.0
         self.to_camps = 0.0
         self.deaths = 0
@@ -228,7 +230,7 @@ class PopulationModel:
         nearest_first = np.argsort(squared, axis=1, kind="stable")[:, : max(self.refuges_on_side)]
         ranked = self.refuges[nearest_first].tolist()
         for cell, side, towns in zip(cells.tolist(), sides.tolist(), ranked, strict=True):
-            self.refuge_order[cell] = towns[: self.refuges_on_side[side]]  # ...and are cut off
+            self.refuge_order[cell] = array("i", towns[: self.refuges_on_side[side]])  # ...and are cut off
 
     # ----- R11 and attitudes ----------------------------------------------------------------
     def _tension_and_attitudes(self, sdf_held: np.ndarray) -> np.ndarray:
