@@ -350,6 +350,11 @@ class CampaignModel(Model):
     def refresh_blocked(self) -> None:
         """The cells each side may not enter: held by a side at non-aggression with it (R1), and
         for the SDF in phase 1, beyond the line through al-Suwar (R7)."""
+        phase_one = self.rules.on("R7") and not sdf.in_phase_two(self)
+        key = (self.control_flat.tobytes(), self.relations, phase_one)  # control is unchanged on about half the days
+        if getattr(self, "_blocked_key", None) == key:
+            return
+        self._blocked_key = key
         peace = self.relations.non_aggression
         nothing = getattr(self, "_nothing_blocked", None)
         if nothing is None:
@@ -362,7 +367,7 @@ class CampaignModel(Model):
                 if row not in by_row:
                     by_row[row] = peace[c].take(self.control_flat)
                 self.blocked[c] = by_row[row]
-        if self.rules.on("R7") and not sdf.in_phase_two(self):
+        if phase_one:
             if not hasattr(self, "_beyond_stop_line"):
                 self._beyond_stop_line = sdf.beyond_stop_line(self.layers)
             self.blocked[SDF] = self.blocked[SDF] | self._beyond_stop_line
