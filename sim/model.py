@@ -329,8 +329,11 @@ class CampaignModel(Model):
         if cached is not None:
             made_on, old_targets, old_limit, objective = cached
             young = self.day - made_on < FIELD_REFRESH_DAYS
-            still_wanted = np.intersect1d(old_targets, targets, assume_unique=True).size > 0
             drifted = not np.array_equal(old_targets, targets)
+            if drifted:
+                still_wanted = np.intersect1d(old_targets, targets, assume_unique=True).size > 0
+            else:
+                still_wanted = targets.size > 0
             fresh = not objective.stale and (young or not drifted) and still_wanted
             if fresh and limit <= old_limit:
                 return objective
@@ -447,12 +450,14 @@ class CampaignModel(Model):
 
     def _attrition(self) -> None:
         bukamal_km = self.km_from_places(("bukamal",))
-        threshold = self.params.isis_defection_morale
+        params, rules, day, draws = self.params, self.rules, self.day, self.draws
+        threshold = params.isis_defection_morale
         for unit in [u for u in self.units if u.code == ISIS and u.morale < threshold]:
-            rate = isis.defection_rate(unit.morale, self.day, bukamal_km[unit.flat], self.params, self.rules)
+            rate = isis.defection_rate(unit.morale, day, bukamal_km[unit.flat], params, rules)
             if rate > 0:
-                lost = self.draws.generator("defection", self.day, unit.unique_id).binomial(unit.strength, rate)
-                self.ledger[ISIS]["defected"] += unit.lose(int(lost))
+                lost = int(draws.generator("defection", day, unit.unique_id).binomial(unit.strength, rate))
+                if lost:
+                    self.ledger[ISIS]["defected"] += unit.lose(lost)
         rng = self.draws.generator("defection", self.day)  # after the units' draws, which reset the stream
         drain = isis.raqqa_drain(self.day, self.params, self.rules)
         if drain > 0:
@@ -500,21 +505,26 @@ class CampaignModel(Model):
         from scipy import ndimage
 
         cut = set()
+        units_of: list[list[Unit]] = [[] for _ in range(N_CODES)]
+        for unit in self.units:
+            units_of[unit.code].append(unit)
+        eight = np.ones((3, 3), bool)
         for code in range(1, N_CODES):
-            mine = [u for u in self.units if u.code == code]
+            mine = units_of[code]
             if not mine:
                 continue
-            held = (self.control == code) | (self.control == 0)
-            for u in mine:
-                held[u.xy] = True
-            pieces, _ = ndimage.label(held, structure=np.ones((3, 3), bool))
-            flat = pieces.ravel()
+            passable = np.zeros(N_CODES, dtype=bool)
+            passable[[0, code]] = True  # its own ground and no one's
+            held = passable.take(self.control)
+            cells = [u.flat for u in mine]
+            held.reshape(-1)[cells] = True
+            flat = ndimage.label(held, structure=eight)[0].reshape(-1)
             if code == ISIS:
                 sources = self.held_town_cells(ISIS)
             else:
                 sources = np.array([self.place_flat[p] for p in SUPPLY_SOURCES.get(code, ()) if p in self.place_flat])
             fed = set(flat[sources].tolist()) - {0} if len(sources) else set()
-            cut.update(u for u in mine if flat[u.flat] not in fed)
+            cut.update(u for u, piece in zip(mine, flat[cells].tolist(), strict=True) if piece not in fed)
         return cut
 
 

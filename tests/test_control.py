@@ -4,7 +4,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.control import ENCIRCLED, close_pockets, presence_and_zones, side_bits, update_control
+from sim.control import ENCIRCLED, close_pockets, neighbour_sums, presence_and_zones, side_bits, update_control
 from sim.sides import Relations, relation_graph
 
 REGIME, SDF, ISIS = 1, 2, 3
@@ -128,3 +128,13 @@ def test_side_bits_kept_between_days_match_a_fresh_count(days):
         assert np.array_equal(kept[0], fresh[0]) and np.array_equal(kept[1], fresh[1])
         if cells_of:
             assert np.array_equal(kept[0] != 0, np.isin(np.arange(81), sorted(set().union(*cells_of.values()))))
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(1, 12), st.integers(1, 12), st.integers(0, 2**32 - 1))
+def test_neighbour_sums_add_the_eight_neighbours_and_nothing_beyond_the_edges(nx, ny, seed):
+    values = np.random.default_rng(seed).integers(0, 9, size=(nx, ny)).astype(np.uint16)
+    padded = np.pad(values, 1)
+    expected = sum(padded[1 + dx : 1 + dx + nx, 1 + dy : 1 + dy + ny] for dx in (-1, 0, 1) for dy in (-1, 0, 1)
+                   if (dx, dy) != (0, 0))
+    assert np.array_equal(neighbour_sums(values), expected)

@@ -70,8 +70,10 @@ def phase_targets(model, phase_two: bool) -> list[tuple[str, np.ndarray]]:
 
 
 def _open_to_take(model, cells: np.ndarray) -> np.ndarray:
-    control = model.control_flat[cells]
-    return (control != SDF) & ((control == 0) | model.relations.hostile[SDF][control])
+    """Which of ``cells`` the SDF may take: held by no one or by a side hostile to it."""
+    takeable = model.relations.hostile[SDF].copy()  # by controller
+    takeable[0], takeable[SDF] = True, False
+    return takeable[model.control_flat[cells]]
 
 
 @implements("R8")
