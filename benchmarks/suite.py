@@ -123,9 +123,9 @@ STAGES = (  # the day's stages in the order CampaignModel.step runs them: (label
 )
 
 
-def stage_times(seed: int = 1) -> tuple[dict[str, float], float]:
-    """CPU seconds of each stage of the day over one warm baseline run, and of the whole daily loop
-    (the stages are timed by wrapping them for this run only)."""
+def stage_times(seeds=(1, 2, 3)) -> tuple[dict[str, float], float]:
+    """CPU seconds of each stage of the day over a warm baseline run, and of the whole daily loop:
+    medians over runs of ``seeds`` (the stages are timed by wrapping them for these runs only)."""
     import importlib
 
     from sim.commanders import COMMANDERS
@@ -152,18 +152,21 @@ def stage_times(seed: int = 1) -> tuple[dict[str, float], float]:
         for owner in owners:
             patched.append((owner, name, owner.__dict__[name] if isinstance(owner, type) else getattr(owner, name)))
             setattr(owner, name, timed(label, getattr(owner, name)))
+    runs, loops = [], []
     try:
         CampaignModel(rng=99, days=5).run().release()
-        spent.update(dict.fromkeys(spent, 0.0))
-        model = CampaignModel(rng=seed)
-        start = time.process_time()
-        model.run()
-        loop = time.process_time() - start
-        model.release()
+        for seed in seeds:
+            spent.update(dict.fromkeys(spent, 0.0))
+            model = CampaignModel(rng=seed)
+            start = time.process_time()
+            model.run()
+            loops.append(time.process_time() - start)
+            runs.append(dict(spent))
+            model.release()
     finally:
         for owner, name, original in reversed(patched):
             setattr(owner, name, original)
-    return spent, loop
+    return {label: statistics.median(run[label] for run in runs) for label in spent}, statistics.median(loops)
 
 
 def sweep_times(runs: int, days: int, repeats: int) -> tuple[float, float]:
@@ -204,8 +207,8 @@ def main() -> None:
               f"{ws:,.0f} agent-steps per second. "
               f"**Ratio of the campaign's unit-steps per second to Wolf-Sheep's: {rate / ws:.2f}.**", ""]
     spent, loop = stage_times()
-    lines += ["### Where a run's time goes\n", "CPU time of each stage of the day over one warm run (sim/model.py's "
-              f"order of the day); the daily loop took {loop:.2f} s of CPU.\n",
+    lines += ["### Where a run's time goes\n", "CPU time of each stage of the day in warm runs (sim/model.py's "
+              f"order of the day; medians of 3 seeds); the daily loop took {loop:.2f} s of CPU.\n",
               "| stage | s | share |", "|---|---|---|"]
     lines += [f"| {label} | {seconds:.3f} | {seconds / loop:.0%} |" for label, seconds in spent.items()]
     lines += [f"| other (Mesa's scheduler, dated events) | {loop - sum(spent.values()):.3f} | "
