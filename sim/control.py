@@ -167,11 +167,14 @@ def update_control(control: np.ndarray, presence: np.ndarray, zones: np.ndarray,
     zoned_by = SINGLE_SIDE[zones[in_zones]]
     zoned_by[presence[in_zones] != 0] = 0  # zones count on cells without units only
     held, zoned = held_by != 0, zoned_by != 0
+    open_to = hostile.copy()  # by taker and current controller: whether it may take the cell
+    open_to[:, 0] = True
+    np.fill_diagonal(open_to, True)
     changed = 0
     for cells, side in ((occupied[held], held_by[held]), (in_zones[zoned], zoned_by[zoned])):
         if cells.size:
             current = flat[cells]
-            takeable = ((current == 0) | (current == side) | hostile[side, current]) & land_flat[cells]
+            takeable = open_to[side, current] & land_flat[cells]
             changed += int(np.count_nonzero(takeable & (current != side)))
             flat[cells[takeable]] = side[takeable]
     trail_cells = np.zeros(0, dtype=np.int64)
@@ -179,7 +182,7 @@ def update_control(control: np.ndarray, presence: np.ndarray, zones: np.ndarray,
         trail_cells, side = np.array(trails, dtype=np.int64).T
         current = flat[trail_cells]
         alone = presence[trail_cells] == 0
-        takeable = alone & ((current == 0) | (current == side) | hostile[side, current]) & land_flat[trail_cells]
+        takeable = alone & open_to[side, current] & land_flat[trail_cells]
         changed += int(np.count_nonzero(takeable & (current != side)))
         flat[trail_cells[takeable]] = side[takeable]
     if encircle:
