@@ -107,7 +107,7 @@ def advance(unit: Unit, day: Day, blocked: bytes, near_enemy: set, hostile: list
             if not (blocked[cell] and distance[cell] > 0):
                 best, best_k = cell, k
                 break
-        if best < 0 or distance[best] >= min(distance[here], UNREACHABLE):
+        if best < 0 or distance[best] >= distance[here] or distance[best] >= UNREACHABLE:
             unit.objective.stale |= any(c >= 0 and blocked[c] for c in neighbours[here])  # barred: re-plan the way
             credit = 0.0
             break
