@@ -36,19 +36,20 @@ def assign_in_order(commander: Commander, units: list[Unit], objectives: list[tu
             unit.posture, unit.objective = DEFEND, None
         return
     free = list(units)
-    total = sum(u.strength * u.effectiveness for u in units)
+    power = {unit: unit.strength * unit.effectiveness for unit in units}
+    total = sum(power[u] for u in units)
     for key, targets in live:
         need = max(MASS * model.hostile_power_in(commander.code, targets), 2 * model.typical_unit_size(commander.code))
         need = min(need, MAX_SHARE * total)
-        apart = model.cells_apart(np.array([u.flat for u in free], dtype=np.int64), targets)
-        free = [free[i] for i in np.lexsort(([u.unique_id for u in free], apart))]
+        free, apart = nearest_first(model, free, targets)
         chosen, sent = [], 0.0
         while free and sent < need:
             unit = free.pop(0)
             chosen.append(unit)
-            sent += unit.strength * unit.effectiveness
+            sent += power[unit]
         if chosen:
-            objective = model.objective(commander.code, key, targets, [u.flat for u in chosen])
+            farthest = apart[len(chosen) - 1]
+            objective = model.objective(commander.code, key, targets, [u.flat for u in chosen], farthest)
             for unit in chosen:
                 if objective.distance[unit.flat] < UNREACHABLE:
                     unit.posture, unit.objective = ATTACK, objective
@@ -59,6 +60,13 @@ def assign_in_order(commander: Commander, units: list[Unit], objectives: list[tu
         for unit in free:
             reachable = main.distance[unit.flat] < UNREACHABLE
             unit.posture, unit.objective = (ATTACK, main) if reachable else (DEFEND, None)
+
+
+def nearest_first(model, units: list[Unit], targets: np.ndarray) -> tuple[list[Unit], list[int]]:
+    """``units`` by straight-line distance (cells) to the nearest of ``targets``, then by id; and their distances."""
+    apart = model.cells_apart([u.flat for u in units], targets)
+    ranked = sorted(zip(apart, [u.unique_id for u in units], range(len(units)), strict=True))
+    return [units[i] for _, _, i in ranked], [cells for cells, _, _ in ranked]
 
 
 def shaken(unit: Unit, day: int) -> bool:
@@ -101,7 +109,8 @@ class RegimeCommander(Commander):
             return assault
         objective = model.objective(self.code, "the left bank east of the city", targets, [u.flat for u in assault])
         free = [u for u in assault if not model.in_contact(u) or u.objective is objective]
-        ranked = sorted(free, key=lambda u: objective.distance[u.flat])[:count]
+        distance = objective.distance.take([u.flat for u in free]).tolist()
+        ranked = [u for _, u in sorted(zip(distance, free, strict=True), key=lambda entry: entry[0])][:count]
         for unit in ranked:
             unit.posture, unit.objective = ATTACK, objective
         return [u for u in assault if u not in ranked]
@@ -115,8 +124,9 @@ class SDFCommander(Commander):
 
     def plan(self) -> None:
         model = self.model
-        units = [u for u in self.units() if not shaken(u, model.day)]
-        for unit in self.units():
+        mine = self.units()
+        units = [u for u in mine if not shaken(u, model.day)]
+        for unit in mine:
             if shaken(unit, model.day) or model.sdf_paused:
                 unit.posture, unit.objective = DEFEND, None
         if model.sdf_paused:
@@ -168,13 +178,14 @@ class OppositionCommander(Commander):
         else:
             targets = opposition_rules.raid_targets(model)
             key = "raids from al-Tanf"
-        units = [u for u in self.units() if not shaken(u, model.day)]
+        mine = self.units()
+        units = [u for u in mine if not shaken(u, model.day)]
         if targets.size:
             assign_in_order(self, units, [(key, targets)])
             return
         home = model.town_cells("tanf") if "tanf" in model.place_flat else np.array([], int)
-        mine = self.units()
-        away = [u for u in mine if home.size and u.flat not in home]
+        home_cells = set(home.tolist())
+        away = [u for u in mine if home_cells and u.flat not in home_cells]
         back = model.objective(self.code, "return to al-Tanf", home, [u.flat for u in away]) if away else None
         for unit in mine:
             unit.posture, unit.objective = (MOVE, back) if unit in away else (DEFEND, None)

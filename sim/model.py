@@ -19,7 +19,9 @@ The order of a day (docs/ODD.md, "Process overview and scheduling"), written onc
 from __future__ import annotations
 
 import gc
+import operator
 from contextlib import contextmanager
+from itertools import repeat
 
 import numpy as np
 from mesa import Model
@@ -241,17 +243,25 @@ class CampaignModel(Model):
             return 0.0
         by_cell: dict[int, list[Unit]] = {}
         for unit in self.units:
-            if hostile[unit.code] and unit.flat in wanted:
+            if unit.flat in wanted and hostile[unit.code]:
                 by_cell.setdefault(unit.flat, []).append(unit)
         return float(sum(battle.power(us) * battle.defence_multiplier(self, cell, us) for cell, us in by_cell.items()))
 
-    def cells_apart(self, cells: np.ndarray, targets: np.ndarray) -> np.ndarray:
-        """For each of ``cells``, the Chebyshev distance in cells to the nearest of ``targets``."""
-        if not len(cells):
-            return np.zeros(0, dtype=np.int64)
-        x, y = np.divmod(cells, self.ny)
-        tx, ty = np.divmod(targets, self.ny)
-        return np.maximum(np.abs(x[:, None] - tx[None, :]), np.abs(y[:, None] - ty[None, :])).min(axis=1)
+    def cells_apart(self, cells, targets: np.ndarray) -> list[int]:
+        """For each of ``cells`` (flat), the Chebyshev distance in cells to the nearest of ``targets``."""
+        ny = self.ny
+        target_xy = [divmod(t, ny) for t in targets.tolist()]
+        apart = []
+        for x, y in map(divmod, cells, repeat(ny)):
+            nearest = None
+            for tx, ty in target_xy:
+                across = x - tx if x > tx else tx - x
+                along = y - ty if y > ty else ty - y
+                steps = across if across > along else along
+                if nearest is None or steps < nearest:
+                    nearest = steps
+            apart.append(nearest)
+        return apart
 
     def typical_unit_size(self, code: int) -> int:
         name = SIDES[code - 1]
@@ -312,42 +322,46 @@ class CampaignModel(Model):
         """Whether units of a side hostile to the unit's stand on a neighbouring cell."""
         return not self.hostile_unit_cells(unit.code).isdisjoint(self.neighbour_lists[unit.flat])
 
-    def objective(self, code: int, key: str, targets: np.ndarray, reach: np.ndarray | None = None) -> Objective:
+    def objective(
+        self, code: int, key: str, targets: np.ndarray, reach: np.ndarray | None = None, farthest: int | None = None
+    ) -> Objective:
         """An objective with its distance field. The field is recomputed when its targets have changed
         and it is FIELD_REFRESH_DAYS old, at once when none of its old targets is still wanted, and when
         a unit found its way barred by a cell its side may no longer enter (the field is stale); in
         between, units walk toward the targets as they last knew them.
 
         ``reach`` (cells of the units to send) bounds the search: it stops a margin beyond the
-        farthest of them, and is redone further out when a farther unit needs the field.
+        farthest of them, and is redone further out when a farther unit needs the field. ``farthest``
+        (its straight-line distance in cells to the targets) spares working it out again, when known.
         """
         targets = np.asarray(targets, dtype=np.int64)
-        if targets.size > 1 and not np.all(targets[1:] > targets[:-1]):
+        new_list = targets.tolist()
+        if not all(map(operator.lt, new_list, new_list[1:])):  # not ascending without repeats
             targets = np.unique(targets)
-        limit = self._search_limit(reach, targets)
+            new_list = targets.tolist()
+        limit = self._search_limit(reach, targets, farthest)
         cached = self._fields.get((code, key))
         if cached is not None:
-            made_on, old_targets, old_limit, objective = cached
+            made_on, old_list, old_limit, objective = cached
             young = self.day - made_on < FIELD_REFRESH_DAYS
-            drifted = not np.array_equal(old_targets, targets)
-            if drifted:
-                still_wanted = np.intersect1d(old_targets, targets, assume_unique=True).size > 0
-            else:
-                still_wanted = targets.size > 0
+            drifted = old_list != new_list
+            still_wanted = not set(old_list).isdisjoint(new_list) if drifted else targets.size > 0
             fresh = not objective.stale and (young or not drifted) and still_wanted
             if fresh and limit <= old_limit:
                 return objective
         distance = self.network.field(targets, self.blocked[code], limit)
         objective = Objective(key, targets, distance)
-        self._fields[(code, key)] = (self.day, targets, limit, objective)
+        self._fields[(code, key)] = (self.day, new_list, limit, objective)
         return objective
 
-    def _search_limit(self, reach: np.ndarray | None, targets: np.ndarray) -> float:
+    def _search_limit(self, reach: np.ndarray | None, targets: np.ndarray, farthest: int | None = None) -> float:
         """A bound on the march cost from the farthest unit: straight-line cells, at the dearest terrain,
         with room for detours; unbounded when the units are not known."""
         if reach is None or not len(reach):
             return np.inf
-        cells = float(self.cells_apart(np.asarray(reach, dtype=np.int64), targets).max())
+        if farthest is None:
+            farthest = max(self.cells_apart(reach, targets))
+        cells = float(farthest)
         return (cells * 1.5 + 10) * self.layers.frame.cell_km * SEARCH_SLACK
 
     def refresh_blocked(self) -> None:
