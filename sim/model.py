@@ -250,6 +250,11 @@ class CampaignModel(Model):
     def cells_apart(self, cells, targets: np.ndarray) -> list[int]:
         """For each of ``cells`` (flat), the Chebyshev distance in cells to the nearest of ``targets``."""
         ny = self.ny
+        if len(cells) * len(targets) > 2000:  # many pairs (e.g. a whole bank's cells): numpy is faster
+            x, y = np.divmod(np.asarray(cells, dtype=np.int64), ny)
+            tx, ty = np.divmod(np.asarray(targets, dtype=np.int64), ny)
+            steps = np.maximum(np.abs(x[:, None] - tx[None, :]), np.abs(y[:, None] - ty[None, :]))
+            return steps.min(axis=1).tolist()
         target_xy = [divmod(t, ny) for t in targets.tolist()]
         apart = []
         for x, y in map(divmod, cells, repeat(ny)):

@@ -1,5 +1,6 @@
 """The campaign model as a whole: invariants over random seeds and parameters, determinism, events."""
 
+import functools
 import io
 
 import numpy as np
@@ -129,3 +130,22 @@ def test_the_baseline_never_has_regime_sdf_engagements():
     pairs = {(e[4], e[5]) for e in model.recorder.engagements}
     assert (1, 2) not in pairs and (2, 1) not in pairs
     assert len(model.recorder.engagements) > 50
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.integers(0, 31_039), min_size=1, max_size=60), st.lists(st.integers(0, 31_039), min_size=1,
+                                                                         max_size=120))
+def test_cells_apart_is_the_chebyshev_distance_to_the_nearest_target(cells, targets):
+    model = one_model()
+    targets = np.unique(np.array(targets) % (model.nx * model.ny))
+    cells = [c % (model.nx * model.ny) for c in cells]
+    x, y = np.divmod(np.array(cells), model.ny)
+    tx, ty = np.divmod(targets, model.ny)
+    expected = np.maximum(abs(x[:, None] - tx[None, :]), abs(y[:, None] - ty[None, :])).min(axis=1)
+    assert model.cells_apart(cells, targets) == expected.tolist()
+
+
+@functools.cache
+def one_model() -> CampaignModel:
+    """One baseline model for every example of a property test (building one takes a moment)."""
+    return CampaignModel(rng=1, days=1)
