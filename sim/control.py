@@ -1,6 +1,7 @@
 """Who controls each cell: a daily bulk update of the control layer from where the units stand.
 
-Three steps, each in whole-array numpy operations, in this order:
+Three steps, in this order, each over index arrays of the cells concerned (steps 1 and 2) or, for
+step 3, one whole-array pass that finds the few candidate cells, decided one by one:
 
 1. **Held**: a cell with units of exactly one side goes to that side, and so does a cell a side's
    units marched through today where no other side's units stand.
@@ -8,7 +9,8 @@ Three steps, each in whole-array numpy operations, in this order:
    (on the same side of the Euphrates), goes to that side.
 3. **Encircled**: a cell outside every zone whose land neighbours are, seven or more of eight, held by
    one other side, goes to that side: territory fills in behind the fronts and pockets close,
-   while a straight front line does not move without units.
+   while a straight front line does not move without units. The sides take their pockets in
+   code order, each after the one before.
 
 A cell only ever passes to a side from no side or from a side hostile to it: never between sides
 at non-aggression (R1) or allied, whatever their units do.
