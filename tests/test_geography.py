@@ -163,6 +163,24 @@ def test_valley_grid_cells_connect_as_mesa_connects_them(dimensions):
                 c.coordinate for c in theirs.get_neighborhood(radius=radius))
 
 
+def test_a_valley_cell_starts_as_a_mesa_cell_does():
+    """ValleyCell sets Mesa's slots itself (faster): each must hold what Mesa's own __init__ puts there."""
+    import random
+
+    from mesa.discrete_space import Cell
+
+    from sim.geography.grid import ValleyCell
+
+    rng = random.Random(1)
+    ours, theirs = ValleyCell((2, 3), capacity=4, random=rng), Cell((2, 3), capacity=4, random=rng)
+    for slot in Cell.__slots__:
+        if slot == "connections":  # ours are made on first use, from the grid (the test above)
+            continue
+        assert hasattr(ours, slot) == hasattr(theirs, slot), slot
+        if hasattr(theirs, slot):
+            assert getattr(ours, slot) == getattr(theirs, slot), slot
+
+
 def test_a_mesa_agent_moves_on_a_valley_grid():
     from mesa import Model
     from mesa.discrete_space import CellAgent

@@ -27,9 +27,16 @@ class ValleyCell(Cell):
     __slots__ = ()
     _valley_grid = None  # set on each grid's own cell class (Mesa makes one per grid)
 
-    def __init__(self, coordinate, **kwargs):
-        super().__init__(coordinate, **kwargs)
+    def __init__(self, coordinate, *, position=None, capacity=None, random=None):
+        # What Mesa's Cell.__init__ sets, slot by slot (half the time, for 31,000 cells a map; a test
+        # checks every slot against a Mesa cell), save the connections, made on first use.
+        self.coordinate = coordinate
+        self._position = position
         _CONNECTIONS.__set__(self, None)  # None: not connected yet
+        self._agents = []
+        self.capacity = capacity
+        self.properties = {}
+        self.random = random
 
     @property
     def connections(self) -> dict:
