@@ -46,8 +46,8 @@ class MovementNetwork:
         self.graph_t = self._transposed_graph()
         # For per-unit Python loops: rows of neighbours as tuples sharing one int object per cell (-1 for
         # none: ints[-1]), and costs as a memoryview (indexed from Python without a copy of the array).
-        ints = [*range(self.size), -1]
-        self.neighbour_lists = [tuple([ints[v] for v in row]) for row in self.neighbours.tolist()]
+        ints = np.array([*range(self.size), -1], dtype=object)  # the int objects, indexed without copies
+        self.neighbour_lists = list(map(tuple, ints[self.neighbours].tolist()))
         self.step_length_list = self.step_length.tolist()
         self.entry_cost_list = memoryview(self.entry_cost)
         self._row_of_edge = np.repeat(np.arange(self.size), np.diff(self.graph_t.indptr))

@@ -195,3 +195,14 @@ def test_a_mesa_agent_moves_on_a_valley_grid():
     assert agent.cell.coordinate == (2, 2)
     with pytest.raises(ValueError):
         ValleyGrid((4, 4), torus=True)
+
+
+def test_neighbour_lists_are_the_neighbour_table_with_one_int_object_a_cell(valley_map):
+    from sim.movement import network_for
+
+    network = network_for(valley_map)
+    assert [list(row) for row in network.neighbour_lists] == network.neighbours.tolist()
+    ny = valley_map.frame.shape[1]
+    cell = 5 * ny + 5  # past CPython's cached small ints: a shared object is the code's doing
+    seen_from_east, seen_from_west = network.neighbour_lists[cell + 1][3], network.neighbour_lists[cell - 1][4]
+    assert seen_from_east == seen_from_west == cell and seen_from_east is seen_from_west
