@@ -211,8 +211,9 @@ def main() -> None:
               f"order of the day; medians of 3 seeds); the daily loop took {loop:.2f} s of CPU.\n",
               "| stage | s | share |", "|---|---|---|"]
     lines += [f"| {label} | {seconds:.3f} | {seconds / loop:.0%} |" for label, seconds in spent.items()]
-    lines += [f"| other (Mesa's scheduler, dated events) | {loop - sum(spent.values()):.3f} | "
-              f"{(loop - sum(spent.values())) / loop:.0%} |", ""]
+    other = loop - sum(spent.values())
+    lines += [f"| other (Mesa's scheduler, dated events, garbage collection between stages) | {other:.3f} | "
+              f"{other / loop:.0%} |", ""]
     lines += ["## Scaling\n", "| setting | cells | units a day | total s | peak MB |", "|---|---|---|---|---|"]
     scaling = {}
     for label, changes in (("cells 5 km", {"cell_km": 5.0}), ("cells 2.5 km", {"cell_km": 2.5}),
