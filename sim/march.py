@@ -29,6 +29,8 @@ def march(model) -> None:
     order = model.draws.uniforms("movement", model.day, max(u.unique_id for u in units) + 1)
     for unit in sorted(units, key=lambda u: order[u.unique_id]):
         advance(unit, day, *day.side(unit.code))
+    if day.waiting:
+        model.recorder.queued[model.day] = max(day.waiting.values())
 
 
 class Day:
@@ -49,6 +51,7 @@ class Day:
         self.stack_limit = model.stack_limit
         self.max_entry_cost = model.max_entry_cost
         self._sides: dict[int, tuple] = {}
+        self.waiting: dict[tuple[int, int], int] = {}  # (side, full cell) -> units of the side that waited behind it
 
     def side(self, code: int) -> tuple:
         """A side's cells it may not enter (bytes), cells near its enemies, its hostile sides, their
@@ -118,6 +121,7 @@ def advance(unit: Unit, day: Day, blocked: bytes, near_enemy: set, hostile: list
             break
         fighters = stacked[best]
         if fighters and fighters + unit.strength > day.stack_limit:  # full of its own side: wait behind
+            day.waiting[unit.code, best] = day.waiting.get((unit.code, best), 0) + 1
             credit = 0.0
             break
         cost = entry_cost[best] * day.lengths[best_k]

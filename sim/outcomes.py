@@ -11,6 +11,9 @@ import numpy as np
 from sim.codes import SIDES, side_code
 
 
+REMOTE_KM = 10.0  # a measure's threshold, not a model parameter: ground this far from a side's units
+
+
 @dataclass(frozen=True)
 class Outcome:
     name: str
@@ -63,6 +66,14 @@ OUTCOMES: tuple[Outcome, ...] = (
     Outcome("regime_territory_km2", "Regime territory at the end", "km²", "higher = larger", "km2"),
     Outcome("sdf_territory_km2", "SDF territory at the end", "km²", "higher = larger", "km2"),
     Outcome("isis_territory_km2", "ISIS territory at the end", "km²", "higher = larger", "km2"),
+    Outcome("queued_max", "Most units of a side queued behind one full cell on any day", "units",
+            "higher = more congestion", "count"),
+    Outcome("bombardment_share", "Share of engagements that are bombardments", "share", "higher = more waiting",
+            "share"),
+    *(Outcome(f"{side}_remote_territory_share",
+              f"Share of {label} end territory more than {REMOTE_KM:g} km from any of its units", "share",
+              "higher = more ground held by no one's presence", "share")
+      for side, label in (("regime", "the regime's"), ("sdf", "the SDF's"), ("isis", "ISIS's"))),
 )
 BY_NAME = {o.name: o for o in OUTCOMES}
 
@@ -111,7 +122,27 @@ def summarize(model, tables) -> dict[str, float]:
     summary["left_bank_sdf_share"] = _share(held[recorder.governorate_left_valley], side_code("sdf"))
     for side in ("regime", "sdf", "isis"):
         summary[f"{side}_territory_km2"] = float(recorder.territory[last, side_code(side)])
+        summary[f"{side}_remote_territory_share"] = remote_share(model, side_code(side), REMOTE_KM)
+    summary["queued_max"] = float(recorder.queued[: last + 1].max())
+    kinds = events["kind"]
+    summary["bombardment_share"] = float((kinds == "bombardment").mean()) if len(kinds) else math.nan
     return {o.name: summary[o.name] for o in OUTCOMES}
+
+
+def remote_share(model, code: int, km: float) -> float:
+    """Share of the land a side holds that lies more than ``km`` from every cell holding one of its units."""
+    from scipy import ndimage
+
+    held = (model.control_flat == code) & model.land.ravel()
+    if not held.any():
+        return math.nan
+    standing = np.zeros(model.nx * model.ny, dtype=bool)
+    standing[list(model.unit_cells(code))] = True
+    if not standing.any():
+        return 1.0
+    cell_km = model.layers.frame.cell_km
+    apart = ndimage.distance_transform_edt(~standing.reshape(model.nx, model.ny)).ravel() * cell_km
+    return float(np.mean(apart[held] > km))
 
 
 def _share(values: np.ndarray, code: int) -> float:

@@ -32,6 +32,7 @@ class Recorder:
         self.ledger_table = np.zeros((len(LEDGER_COLUMNS), days, N_CODES), dtype=np.int64)
         self.ledger = dict(zip(LEDGER_COLUMNS, self.ledger_table, strict=True))
         self.population = np.zeros((days, 4))  # residents, displaced, civilian deaths, in camps
+        self.queued = np.zeros(days, dtype=np.int64)  # most units of a side waiting behind one full cell
         self.engagements: list[tuple] = []
         self.place_changes: list[tuple[int, str, int]] = []
         self.log: list[tuple[int, str]] = []
@@ -86,8 +87,8 @@ class Recorder:
             return
         extra = max(day + 1 - size, size)
         grow = lambda a: np.concatenate([a, np.zeros((extra, *a.shape[1:]), dtype=a.dtype)])  # noqa: E731
-        self.territory, self.valley, self.fighters, self.population = (
-            grow(self.territory), grow(self.valley), grow(self.fighters), grow(self.population))
+        self.territory, self.valley, self.fighters, self.population, self.queued = (
+            grow(self.territory), grow(self.valley), grow(self.fighters), grow(self.population), grow(self.queued))
         more = np.zeros((len(LEDGER_COLUMNS), extra, N_CODES), dtype=np.int64)
         self.ledger_table = np.concatenate([self.ledger_table, more], axis=1)
         self.ledger = dict(zip(LEDGER_COLUMNS, self.ledger_table, strict=True))
