@@ -18,14 +18,15 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sim.experiments.runner import replicate  # noqa: E402
-from sim.scenarios import resolve_scenario  # noqa: E402
+from sim.experiments.runner import replicate
+from sim.scenarios import resolve_scenario
 
 MEASURES = (
     ("regime_mayadin_day", "day the regime takes al-Mayadin"),
     ("regime_bukamal_day", "day the regime first holds al-Bukamal"),
     ("regime_city_cleared_day", "day the regime holds all of the city"),
     ("queued_max", "most units queued behind one cell on a day"),
+    ("longest_queue_days", "most days in a row a unit waited in a queue"),
     ("bombardment_share", "share of engagements that are bombardments"),
     ("regime_remote_territory_share", "regime end territory >10 km from its units"),
     ("sdf_remote_territory_share", "SDF end territory >10 km from its units"),

@@ -52,6 +52,7 @@ class Unit(CellAgent):
         self.march_credit = 0.0
         self.rest_until = -1  # day until which a shaken unit does not attack
         self.engaged_on = -1  # the last day it fought
+        self.queued_days = 0  # days in a row it waited behind its own side (sim/march.py)
         self.flat = -1
         self.place_at(flat)
 

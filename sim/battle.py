@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from sim import combat
+from sim import combat, siege
 from sim.agents import ATTACK, DEFEND, Unit
 from sim.codes import SIDES, Terrain, side_code
 from sim.rules import deconfliction, isis
@@ -22,10 +22,8 @@ REGIME, SDF, ISIS_CODE, OPPOSITION = (side_code(s) for s in SIDES)
 TANF_ZONE_KM = 55.0
 RAID_PARTY = 30  # fighters in an ISIS raid behind the lines (assumption)
 MAX_SHARE_OF_SORTIES = 0.5
-REST_DAYS = 7
 INCIDENT_REACH = 2  # cells: "near the river line"
 INCIDENT_OFFSET = 1 << 16  # a regime unit's incident draw: its second uniform of the day
-MIN_UNIT = 10  # fighters: below this a unit breaks up
 #: Ground fire by kind of engagement: incidents are brief clashes; in a bombardment only the
 #: attackers fire (at ``bombardment_fire`` of their strength, see resolve) with their air support.
 LETHALITY_SCALE = {"attack": 1.0, "counterattack": 1.0, "raid": 1.0, "incident": 0.5, "bombardment": 1.0}
@@ -77,7 +75,7 @@ def fight(model) -> None:
     for engagement in engagements:
         if engagement.kind in ("attack", "counterattack"):
             seize(model, engagement)
-    for unit in [u for u in model.units if u.strength < MIN_UNIT]:
+    for unit in [u for u in model.units if u.strength < model.params.min_unit_fighters]:
         model.break_up(unit)
 
 
@@ -105,9 +103,10 @@ def collect(model) -> list[Engagement]:
     by_cell = units_in(units, {e.target for e in engagements}) if engagements else {}
     for engagement in engagements:
         engagement.defender, engagement.defenders = defenders_at(model, engagement.attacker, engagement.target, by_cell)
-        if engagement.kind == "attack" and engagement.defenders and not has_the_odds(model, engagement):
-            engagement.kind = "bombardment"
-    return engagements
+        if engagement.kind == "attack" and engagement.defenders:
+            engagement.kind = siege.decide(model, engagement, odds(engagement))
+    siege.forget_ended(model)
+    return [e for e in engagements if e.kind != siege.LIFTED]
 
 
 def join(groups: dict[tuple[int, int], Engagement], kind: str, side: int, target: int, unit: Unit) -> None:
@@ -151,10 +150,10 @@ def power(units: list[Unit]) -> float:
     return sum([u.strength * u.effectiveness for u in units])
 
 
-def has_the_odds(model, e: Engagement) -> bool:
-    """An attack goes in only with ``assault_ratio`` times the defenders' power (with their defence)."""
-    needed = model.params.assault_ratio * power(e.defenders) * defence_multiplier(model, e.target, e.defenders)
-    return power(e.attackers) >= needed
+def odds(e: Engagement) -> float:
+    """The attackers' combat power over the defenders' (strength x effectiveness; the defence
+    multiplier is left to the fight itself): the ratio a commander weighs before an assault."""
+    return power(e.attackers) / max(power(e.defenders), 1e-9)
 
 
 def defenders_at(model, attacker: int, cell: int, by_cell: dict[int, list[Unit]]) -> tuple[int, list[Unit]]:
@@ -253,8 +252,9 @@ def resolve(model, e: Engagement, pressed: dict) -> None:
     if attack_side.strength <= 0:
         return
     defence = defence_multiplier(model, e.target, defenders)
+    rng = model.draws.generator("combat", model.day, e.target, e.attacker)
     outcome = combat.resolve(
-        model.draws.generator("combat", model.day, e.target, e.attacker),
+        rng,
         attack_side,
         defend_side,
         lethality=params.lethality * LETHALITY_SCALE[e.kind],
@@ -269,6 +269,8 @@ def resolve(model, e: Engagement, pressed: dict) -> None:
     else:
         killed_attackers = take_losses(model, attackers, outcome.attacker_losses, air_for_defenders)
     killed_defenders = take_losses(model, defenders, outcome.defender_losses, air_for_attackers)
+    if e.kind == "bombardment":
+        killed_attackers += siege.besiegers_pay(model, attackers, rng)
     civilians = model.harm_civilians(e.target, outcome.intensity, e.sorties, e.attacker, e.defender)
     model.record_engagement(e, killed_attackers, killed_defenders, civilians)
     if defenders and e.kind not in ("incident", "bombardment"):
@@ -282,7 +284,7 @@ def resolve(model, e: Engagement, pressed: dict) -> None:
     retreat_morale = params.retreat_morale
     for unit in attackers:
         if unit.morale < retreat_morale:
-            unit.rest_until = model.day + REST_DAYS
+            unit.rest_until = model.day + params.rest_days
 
 
 def combat_sides(model, e: Engagement, attackers: list[Unit], defenders: list[Unit]) -> tuple[combat.Side, combat.Side]:
@@ -358,7 +360,7 @@ def withdraw_or_surrender(model, unit: Unit, ratio: float) -> None:
 
 def seize(model, e: Engagement) -> None:
     """Attackers who emptied the cell they attacked move into it: the strongest unit goes in."""
-    attackers = [u for u in e.attackers if u.strength >= MIN_UNIT and u.flat != e.target]
+    attackers = [u for u in e.attackers if u.strength >= model.params.min_unit_fighters and u.flat != e.target]
     if not attackers or model.blocked[e.attacker][e.target] or not model.network.passable[e.target]:
         return
     if model.hostile_present(e.attacker, e.target):

@@ -1,15 +1,17 @@
 """One commander per side: each day it turns the side's plan (its rules) into objectives and postures.
 
 The shared method: objectives come in order of priority; each gets the nearest free units until
-their combat power is ``MASS`` times the enemy's in its target cells, counting the enemy's defence
-there (at least two units' worth, at most ``MAX_SHARE`` of the side's power), and units left over go
-to the first objective, the main effort.
+their combat power is ``commander_mass`` times the enemy's in its target cells, counting the enemy's
+defence there (at least two units' worth, at most ``objective_max_share`` of the side's power), and
+more for each siege of its cells that had to be lifted (sim/siege.py); units left over go to the
+first objective, the main effort.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from sim import siege
 from sim.agents import ATTACK, DEFEND, MOVE, Commander, Unit
 from sim.codes import Bank, side_code
 from sim.movement import UNREACHABLE
@@ -17,10 +19,8 @@ from sim.rules import opposition as opposition_rules
 from sim.rules import regime as regime_rules
 from sim.rules import sdf as sdf_rules
 
-MASS = 1.5
-MAX_SHARE = 0.5  # no objective takes more than this share of the side's assault power: the race runs in parallel
-REAR_KM = 25.0  # enemy units this close to the city are cleared as they are found (its surroundings, ¶9)
-GARRISONS = ("airport_garrison", "brigade_137")
+GARRISONS = ("airport_garrison", "brigade_137")  # they hold the besieged pockets until the city is cleared
+MOST_FAILED_SIEGES = 3  # more force after each lifted siege, up to this many times (a computational bound)
 
 
 def assign_in_order(commander: Commander, units: list[Unit], objectives: list[tuple[str, np.ndarray]]) -> None:
@@ -30,6 +30,10 @@ def assign_in_order(commander: Commander, units: list[Unit], objectives: list[tu
     computed only once units are sent to it (units that cannot reach it go back to the pool).
     """
     model = commander.model
+    params = model.params
+    screened = siege.bypassed_cells(model, commander.code)
+    if screened:
+        objectives = [(key, targets[~np.isin(targets, screened)]) for key, targets in objectives]
     live = [(key, targets) for key, targets in objectives if targets.size]
     if not live:
         for unit in units:
@@ -39,8 +43,10 @@ def assign_in_order(commander: Commander, units: list[Unit], objectives: list[tu
     power = {unit: unit.strength * unit.effectiveness for unit in units}
     total = sum(power[u] for u in units)
     for key, targets in live:
-        need = max(MASS * model.hostile_power_in(commander.code, targets), 2 * model.typical_unit_size(commander.code))
-        need = min(need, MAX_SHARE * total)
+        need = max(params.commander_mass * model.hostile_power_in(commander.code, targets),
+                   2 * model.typical_unit_size(commander.code))
+        need *= 1 + min(siege.failed_sieges(model, commander.code, targets), MOST_FAILED_SIEGES)
+        need = min(need, params.objective_max_share * total)
         free, apart = nearest_first(model, free, targets)
         chosen, sent = [], 0.0
         while free and sent < need:
@@ -86,7 +92,7 @@ class RegimeCommander(Commander):
         city_cleared = race[1][1].size == 0
         assault = []
         for unit in self.units():
-            if unit.group in GARRISONS and not (city_cleared and unit.group == "brigade_137"):
+            if unit.group in GARRISONS and not city_cleared:
                 unit.posture, unit.objective = DEFEND, None
             elif shaken(unit, model.day):
                 unit.posture = DEFEND
@@ -95,7 +101,8 @@ class RegimeCommander(Commander):
         if model.rules.on("R2"):
             assault = self._send_bridgehead(assault)
         objectives = list(race)
-        objectives.insert(2, ("the city's surroundings", model.enemy_units_near(self.code, "deir_ez_zor", REAR_KM)))
+        surroundings = model.enemy_units_near(self.code, "deir_ez_zor", model.params.city_rear_km)
+        objectives.insert(2, ("the city's surroundings", surroundings))
         if all(targets.size == 0 for _, targets in race):
             objectives.append(("clear the right bank", model.enemy_cells(self.code, Bank.RIGHT)))
         assign_in_order(self, assault, objectives)

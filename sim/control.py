@@ -9,8 +9,11 @@ step 3, one whole-array pass that finds the few candidate cells, decided one by 
    (on the same side of the Euphrates), goes to that side.
 3. **Encircled**: a cell outside every zone whose land neighbours are, seven or more of eight, held by
    one other side, goes to that side: territory fills in behind the fronts and pockets close,
-   while a straight front line does not move without units. The sides take their pockets in
-   code order, each after the one before.
+   while a straight front line does not move without units. Neighbours are counted on the layer as
+   it stood before the step, so no side's pockets are closed before another's.
+4. **Swept and lapsed** (every few days): ground within the reach of one side's units only is swept
+   and becomes that side's after ``rear_clearing_days``; desert beyond its holder's reach for
+   ``hold_lapse_days`` becomes no one's. A column's march leaves no territory behind it.
 
 A cell only ever passes to a side from no side or from a side hostile to it: never between sides
 at non-aggression (R1) or allied, whatever their units do.
@@ -71,23 +74,25 @@ def neighbours_held(flat: np.ndarray, shape: tuple[int, int], cell: int, code: i
 
 
 def close_pockets(control: np.ndarray, free: np.ndarray, hostile: np.ndarray) -> int:
-    """Step 3, side by side in code order: free cells with ENCIRCLED or more neighbours held by a side
-    go to it if it may take them; return how many changed hands.
+    """Step 3: free cells with ENCIRCLED or more neighbours held by one side go to it if it may take
+    them; return how many changed hands.
 
-    Only the few candidates of a whole-map count are looked at. A side's takings can only lower a
-    later side's counts (a taken cell becomes the taker's), so the later sides' cells are among the
-    candidates; their counts are taken again from the control layer as it now is."""
+    Every side's neighbours are counted on the control layer as it stood before any cell is taken,
+    so the outcome does not depend on the order of the sides (at most one side can hold seven of a
+    cell's eight neighbours). Only the few candidates of a whole-map count are looked at."""
     candidates = encirclement_candidates(control, free)
     if not candidates.size:
         return 0
     flat = control.reshape(-1)
+    before = flat.copy()
     changed = 0
-    for code in range(1, N_CODES):
-        surrounded = [cell for cell in candidates.tolist()
-                      if flat[cell] != code and neighbours_held(flat, control.shape, cell, code) >= ENCIRCLED]
-        taken = [cell for cell in surrounded if may_take(flat[cell], code, hostile)]  # counted before any is taken
-        flat[taken] = code
-        changed += len(taken)
+    for cell in candidates.tolist():
+        for code in range(1, N_CODES):
+            if before[cell] != code and neighbours_held(before, control.shape, cell, code) >= ENCIRCLED:
+                if may_take(before[cell], code, hostile):
+                    flat[cell] = code
+                    changed += 1
+                break
     return changed
 
 
@@ -155,12 +160,12 @@ def zone_footprint(cell: int, shape, river_side, land, radius: int) -> np.ndarra
 
 
 def update_control(control: np.ndarray, presence: np.ndarray, zones: np.ndarray, land: np.ndarray,
-                   hostile: np.ndarray, trails=(), encircle: bool = True) -> int:
+                   hostile: np.ndarray, encircle: bool = True) -> int:
     """Apply the steps to ``control`` in place; return how many cells changed hands.
 
-    ``presence`` and ``zones`` are side bits a cell (``presence_and_zones``); ``trails`` are
-    (cell, side) pairs a side's units marched through today: they are held like cells with units in
-    them, unless units of another side stand there now."""
+    ``presence`` and ``zones`` are side bits a cell (``presence_and_zones``). A column's march is not
+    territory: cells it passed through stay as they were (step 4 clears them later if they lie in
+    its side's rear)."""
     flat = control.ravel()
     land_flat = land.ravel()
     occupied = np.flatnonzero(presence != 0)  # 4x faster than on the bytes themselves
@@ -169,9 +174,7 @@ def update_control(control: np.ndarray, presence: np.ndarray, zones: np.ndarray,
     zoned_by = SINGLE_SIDE[zones[in_zones]]
     zoned_by[presence[in_zones] != 0] = 0  # zones count on cells without units only
     held, zoned = held_by != 0, zoned_by != 0
-    open_to = hostile.copy()  # by taker and current controller: whether it may take the cell
-    open_to[:, 0] = True
-    np.fill_diagonal(open_to, True)
+    open_to = takeable_table(hostile)
     changed = 0
     for cells, side in ((occupied[held], held_by[held]), (in_zones[zoned], zoned_by[zoned])):
         if cells.size:
@@ -179,18 +182,57 @@ def update_control(control: np.ndarray, presence: np.ndarray, zones: np.ndarray,
             takeable = open_to[side, current] & land_flat[cells]
             changed += int(np.count_nonzero(takeable & (current != side)))
             flat[cells[takeable]] = side[takeable]
-    trail_cells = np.zeros(0, dtype=np.int64)
-    if len(trails):
-        trail_cells, side = np.array(trails, dtype=np.int64).T
-        current = flat[trail_cells]
-        alone = presence[trail_cells] == 0
-        takeable = alone & open_to[side, current] & land_flat[trail_cells]
-        changed += int(np.count_nonzero(takeable & (current != side)))
-        flat[trail_cells[takeable]] = side[takeable]
     if encircle:
         free_flat = land_flat.copy()
         free_flat[in_zones] = False
         free_flat[occupied] = False
-        free_flat[trail_cells] = False
         changed += close_pockets(control, free_flat.reshape(control.shape), hostile)
+    return changed
+
+
+def takeable_table(hostile: np.ndarray) -> np.ndarray:
+    """By taker and current controller: whether the taker may take the cell (from no one, itself, or
+    a side hostile to it)."""
+    open_to = hostile.copy()
+    open_to[:, 0] = True
+    np.fill_diagonal(open_to, True)
+    return open_to
+
+
+def sweep_and_lapse(control: np.ndarray, reach: np.ndarray, land: np.ndarray, hostile: np.ndarray,
+                    unswept: np.ndarray, alone: np.ndarray, days: int, clearing_days: int, lapse_days: int,
+                    lapsing: np.ndarray) -> int:
+    """Step 4, ground held, cleared and lost, over ``days`` days since it last ran; return how many
+    cells changed hands.
+
+    ``reach`` has bit ``code`` set where a side's units can reach (``reach_km`` on their bank).
+    ``unswept`` counts the days a held cell of ``lapsing`` ground (the desert) has lain beyond its
+    holder's reach: at ``lapse_days`` it is no one's. Towns and the farmed valley stay with their
+    holder until another side sweeps them: their councils, police and checkpoints (not modelled as
+    units) hold them. ``alone`` counts the days a cell has lain within the reach of one side only, a side
+    that does not hold it and may take it: at ``clearing_days`` that side has swept it and holds it."""
+    flat = control.reshape(-1)
+    land_flat = land.reshape(-1)
+    held = flat != 0
+    bits = np.left_shift(np.uint8(1), np.arange(N_CODES, dtype=np.uint8))  # a side's bit (no side: unused)
+    in_own_reach = held & ((reach & bits.take(flat)) != 0)
+    unswept[in_own_reach | ~held] = 0
+    unswept[held & ~in_own_reach] += days
+    sole = SINGLE_SIDE.take(reach)
+    candidate = (sole != 0) & (sole != flat) & land_flat
+    candidate &= takeable_table(hostile)[sole, flat]
+    alone[~candidate] = 0
+    alone[candidate] += days
+    changed = 0
+    swept = np.flatnonzero(alone >= clearing_days)
+    if swept.size:
+        flat[swept] = sole[swept]
+        alone[swept] = 0
+        unswept[swept] = 0
+        changed += swept.size
+    lapsed = np.flatnonzero((unswept >= lapse_days) & (flat != 0) & lapsing.reshape(-1))
+    if lapsed.size:
+        flat[lapsed] = 0
+        unswept[lapsed] = 0
+        changed += lapsed.size
     return changed

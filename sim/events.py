@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from sim.calendar import day_of
 from sim.codes import side_code
+from sim.forces.stacking import room_near, unit_sizes
 from sim.rules import regime as regime_rules
 
 RAQQA_KM = 4.0
@@ -133,14 +134,12 @@ def spawn(model, side: str, kind: str, fighters: int, place: str, group: str) ->
 
 
 def spawn_at(model, side: str, kind: str, fighters: int, cell: int, group: str) -> None:
-    """New units of ``fighters`` in all, unit-sized, at a cell (counted as arrived)."""
+    """New units of ``fighters`` in all, unit-sized, at a cell or, where it is full, the nearest cells
+    with room (counted as arrived)."""
     code = side_code(side)
-    size = model.typical_unit_size(code)
-    count = max(1, round(fighters / size))
-    for i in range(count):
-        share = fighters * (i + 1) // count - fighters * i // count
-        if share > 0:
-            model.add_unit(side, kind, share, cell, posture="attack", group=group, flow="arrived")
+    for share in unit_sizes(fighters, model.typical_unit_size(code), model.stack_limit):
+        model.add_unit(side, kind, share, room_near(model, code, cell, share), posture="attack", group=group,
+                       flow="arrived")
 
 
 def schedule_events(model) -> list[DatedEvent]:

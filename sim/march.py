@@ -1,14 +1,19 @@
 """The day's movement: each marching unit walks downhill on its objective's distance field.
 
-A unit spends its daily march (km, by kind) on the cells it enters. It stops when it reaches a
-target; when it stands next to units of a side hostile to it (contact: a unit does not slip past
-an enemy; if its posture is attack it attacks the enemy cell nearest its objective, provided that
-cell lies on its way, nearer the objective, or on its own side of the river: no unit is drawn
-across the river by an enemy it only happens to face); when the next
-cell is one its side may not enter (held by a side at non-aggression, R1; beyond the SDF's stop
-line, R7) or already holds as many of its side's fighters as a cell can (stacking); or when its
-march is spent. Entering an empty cell held by an enemy costs
-``clearing_days`` of march on top (mines, booby traps).
+A unit spends its daily march (km, by kind) on the cells it enters, each time the cheapest of the
+neighbouring cells that bring it nearer its objective and that it may enter with room for it
+(stacking: a cell holds at most the stacking limit of one side's fighters). Congestion is a cost,
+not a wall: where the cheapest way on is full of its own side it takes the next-best way, and
+units that found every way on full go again after the others moved, so a queue moves up as its
+head moves. It stops when it reaches a target; when it stands next to units of a side hostile to
+it (contact: a unit does not slip past an enemy; if its posture is attack it attacks the enemy
+cell nearest its objective, provided that cell lies on its way, nearer the objective, or on its
+own side of the river: no unit is drawn across the river by an enemy it only happens to face);
+when no way on is open to its side (held by a side at non-aggression, R1; beyond the SDF's stop
+line, R7); when every way on is full and it is within its reach (``reach_km``) of
+its objective (it deploys where it stands) or else waits (counted as queued); or when its march
+is spent. Entering an empty cell held by an enemy costs ``clearing_days`` of march on top (mines,
+booby traps). A column's march is not territory (sim/control.py).
 """
 
 from __future__ import annotations
@@ -18,19 +23,35 @@ import numpy as np
 from sim.agents import ATTACK, MOVE, Unit
 from sim.movement import UNREACHABLE
 
+MAX_PASSES = 4  # passes of the units that waited behind their own side (a computational bound)
+
 
 def march(model) -> None:
-    """Move every marching unit, in a random order (each unit's uniform draw of the day)."""
+    """Move every marching unit, in a random order (each unit's uniform draw of the day); units that
+    found their way full of their own side go again, in the same order, while any of them gets on
+    (a queue moves up as its head moves: congestion costs time, it is not a wall)."""
     units = [u for u in model.units if u.posture in (ATTACK, MOVE) and u.objective is not None]
-    model.trails = []
     if not units:
         return
     day = Day(model, enemy_neighbourhoods(model))
     order = model.draws.uniforms("movement", model.day, max(u.unique_id for u in units) + 1)
-    for unit in sorted(units, key=lambda u: order[u.unique_id]):
-        advance(unit, day, *day.side(unit.code))
+    waiting = [u for u in sorted(units, key=lambda u: order[u.unique_id]) if advance(u, day, *day.side(u.code), True)]
+    for _ in range(MAX_PASSES):
+        if not waiting:
+            break
+        moved = {u: u.flat for u in waiting}
+        day.waiting.clear()
+        waiting = [u for u in waiting if advance(u, day, *day.side(u.code), False)]
+        if all(u.flat == moved[u] for u in waiting) and len(waiting) == len(moved):
+            break
+    for unit in units:
+        unit.queued_days = unit.queued_days + 1 if unit in waiting else 0
+    for unit in waiting:
+        unit.march_credit = 0.0
     if day.waiting:
-        model.recorder.queued[model.day] = max(day.waiting.values())
+        recorder = model.recorder
+        recorder.queued[model.day] = max(day.waiting.values())
+        recorder.longest_wait = max(recorder.longest_wait, max(u.queued_days for u in waiting))
 
 
 class Day:
@@ -47,20 +68,21 @@ class Day:
         self.clearing_days = model.params.clearing_days
         self.fortification = model.fortification_flat
         self.river_side = model.river_side_bytes
-        self.trail = model.trails
         self.stack_limit = model.stack_limit
         self.max_entry_cost = model.max_entry_cost
+        self.deploy_km = model.params.reach_km  # near enough its objective to deploy where it stands
         self._sides: dict[int, tuple] = {}
         self.waiting: dict[tuple[int, int], int] = {}  # (side, full cell) -> units of the side that waited behind it
 
     def side(self, code: int) -> tuple:
-        """A side's cells it may not enter (bytes), cells near its enemies, its hostile sides, their
-        live cell indexes, and its fighters per cell."""
+        """A side's cells it may not enter (bytes), cells near its enemies, its hostile sides, the
+        enemy cells it bypasses, its hostile sides' live cell indexes, and its fighters per cell."""
         view = self._sides.get(code)
         if view is None:
             model = self.model
             hostile = model.hostile_code_lists[code]
             view = self._sides[code] = (model.blocked[code].tobytes(), self.near_enemy[code], hostile,
+                                        model.bypassed.get(code, {}),
                                         [model.units_by_cell[h] for h in hostile], model.stacked[code])
         return view
 
@@ -80,48 +102,62 @@ def enemy_neighbourhoods(model) -> list[set[int] | None]:
     return result
 
 
-def advance(unit: Unit, day: Day, blocked: bytes, near_enemy: set, hostile: list, hostile_at: list,
-            stacked: np.ndarray) -> None:
+def advance(unit: Unit, day: Day, blocked: bytes, near_enemy: set, hostile: list, screened: dict,
+            hostile_at: list, stacked: np.ndarray, fresh: bool) -> bool:
     """The unit's march of the day (see the module's docstring); ``hostile_at`` is live: cell ->
-    units of each hostile side, as units move during this march."""
+    units of each hostile side, as units move during this march. ``fresh``: its first go of the day
+    (it gains its day's march); later goes spend what it kept. Returns whether it could not get on
+    for cells full of its own side (it keeps its march for another go)."""
     distance = memoryview(unit.objective.distance)  # cell by cell from Python: far faster than numpy indexing
     ways = unit.objective.ways
     neighbours = day.neighbours
     entry_cost = day.entry_cost
     control = day.control
     speed = unit.kind.speed_km_day
-    credit = unit.march_credit + speed
-    unit.contact = None
-    here = unit.flat
+    credit = initial = unit.march_credit + speed if fresh else unit.march_credit
+    if fresh:
+        unit.contact = None
+    limit = day.stack_limit - unit.strength
+    here = start = settled = unit.flat  # settled: the farthest cell on its way with room for it
+    jammed = -1  # the first full cell it had to pass through
     while distance[here] > 0:
         enemy = -1
         if here in near_enemy:
-            enemy = nearest_enemy(neighbours[here], distance, hostile_at, here, day.river_side)
+            enemy = nearest_enemy(neighbours[here], distance, hostile_at, here, day.river_side, screened)
         if enemy >= 0:
-            if unit.posture == ATTACK:
+            if unit.posture == ATTACK and here == settled:
                 unit.contact = enemy
             credit = 0.0
             break
         options = ways.get(here)
         if options is None:
             options = ways[here] = ways_from(neighbours[here], entry_cost, day.lengths, distance)
-        best, best_k = -1, 0
-        for cell, k in options:  # the cheapest its side may enter (targets it may always enter)
-            if not (blocked[cell] and distance[cell] > 0):
-                best, best_k = cell, k
+        best, best_k, through, through_k = -1, 0, -1, 0
+        for cell, k in options:  # the cheapest way on its side may enter (targets it may always enter) with room
+            if blocked[cell] and distance[cell] > 0:
+                continue
+            if distance[cell] >= distance[here] or distance[cell] >= UNREACHABLE:
+                continue  # no nearer the objective
+            if stacked[cell] > limit and stacked[cell]:  # full of its own side: the next-best way
+                if through < 0:
+                    through, through_k = cell, k
+                continue
+            best, best_k = cell, k
+            break
+        if best < 0 and through >= 0:
+            if here == settled and distance[here] <= day.deploy_km:  # at its objective, all ahead full: deployed
+                credit = 0.0
                 break
-        if best < 0 or distance[best] >= distance[here] or distance[best] >= UNREACHABLE:
+            best, best_k = through, through_k  # through its own side's full cell, if it can get beyond
+            if jammed < 0:
+                jammed = through
+        if best < 0:
             unit.objective.stale |= any(c >= 0 and blocked[c] for c in neighbours[here])  # barred: re-plan the way
             credit = 0.0
             break
         if any(best in units for units in hostile_at):  # an enemy arrived there during this march
-            if unit.posture == ATTACK:
+            if unit.posture == ATTACK and here == settled:
                 unit.contact = best
-            credit = 0.0
-            break
-        fighters = stacked[best]
-        if fighters and fighters + unit.strength > day.stack_limit:  # full of its own side: wait behind
-            day.waiting[unit.code, best] = day.waiting.get((unit.code, best), 0) + 1
             credit = 0.0
             break
         cost = entry_cost[best] * day.lengths[best_k]
@@ -130,13 +166,20 @@ def advance(unit: Unit, day: Day, blocked: bytes, near_enemy: set, hostile: list
         if credit < cost:
             break
         credit -= cost
-        day.trail.append((best, unit.code))
         here = best
+        if not (stacked[here] > limit and stacked[here]):
+            settled = here
     else:
         credit = 0.0
-    if here != unit.flat:  # the day's march ends here: only now does the unit change cells
-        unit.place_at(here)
+    if settled != here:  # it ends the day where it last found room: the rest of the way was full
+        credit = initial if settled == start else 0.0  # (where it got nowhere, it may go again once others moved)
+    if settled != unit.flat:  # the day's march ends here: only now does the unit change cells
+        unit.place_at(settled)
     unit.march_credit = min(credit, speed + day.max_entry_cost)
+    if settled == start and jammed >= 0 and distance[start] > 0:  # it got nowhere for its own side's crowd
+        day.waiting[unit.code, jammed] = day.waiting.get((unit.code, jammed), 0) + 1
+        return True
+    return False
 
 
 def ways_from(cells, entry_cost, lengths, distance) -> tuple[tuple[int, int], ...]:
@@ -146,12 +189,15 @@ def ways_from(cells, entry_cost, lengths, distance) -> tuple[tuple[int, int], ..
     return tuple((cell, k) for _, k, cell in sorted(totals))
 
 
-def nearest_enemy(cells, distance, hostile_at, here, river_side) -> int:
+def nearest_enemy(cells, distance, hostile_at, here, river_side, screened=()) -> int:
     """Of the neighbouring cells holding hostile units that bar the way (nearer the objective, or on
-    this side of the river), the one nearest the objective (-1: none)."""
+    this side of the river; not a cell its side bypasses, ``screened``), the one nearest the
+    objective (-1: none)."""
     best, best_distance = -1, float("inf")
     for cell in cells:
         if cell < 0 or not (distance[cell] < distance[here] or river_side[cell] == river_side[here]):
+            continue
+        if cell in screened:
             continue
         if distance[cell] < best_distance and any(cell in units for units in hostile_at):
             best, best_distance = cell, distance[cell]

@@ -26,12 +26,12 @@ from itertools import repeat
 import numpy as np
 from mesa import Model
 
-from sim import battle, march
+from sim import battle, march, siege
 from sim.agents import Objective, Unit
 from sim.calendar import day_of
 from sim.codes import SIDES, Bank, Crossing, Terrain, side_code
 from sim.commanders import COMMANDERS
-from sim.control import side_bits, update_control
+from sim.control import side_bits, sweep_and_lapse, update_control
 from sim.events import schedule_events
 from sim.forces import load_kinds
 from sim.forces.placement import place_forces
@@ -45,7 +45,6 @@ from sim.scenario import Scenario, baseline
 from sim.sides import Relations, relation_graph
 
 N_CODES = len(SIDES) + 1
-ZONE_KM = 3.0  # a unit's zone of control (assumption: a few km around a battalion)
 SUPPLY_INTERVAL = 5  # days between supply-connection checks
 SEARCH_SLACK = 1.3  # search limit: this many times the straight line, with detours, at the dearest terrain
 SIEGE_POCKET_KM = 4.0  # R5 off: the besieged pockets keep this radius
@@ -117,6 +116,9 @@ class CampaignModel(Model):
         self.qaim_day = day_of(self.params.qaim_fall_date)
         self.corridor_day: int | None = None
         self._fields: dict = {}
+        self.sieges: dict[tuple[int, int], tuple[int, int]] = {}  # (side, cell) -> first and last day bombarded
+        self.siege_failures: dict[int, dict[int, int]] = {}  # side -> cell -> sieges of it lifted
+        self.bypassed: dict[int, dict[int, int]] = {}  # side -> cell it bypasses -> until which day
 
         place_forces(self, forces)
         self.commanders = [cls(self) for cls in COMMANDERS]
@@ -140,12 +142,17 @@ class CampaignModel(Model):
             regime.siege_unbroken(self.control, self._siege_corridor())
         self.control_flat = self.control.ravel()
         self.terrain_flat = layers["terrain"].ravel()
-        self.inhabited_bytes = np.isin(self.terrain_flat, (Terrain.URBAN, Terrain.VALLEY)).tobytes()  # valley or town
+        inhabited = np.isin(self.terrain_flat, (Terrain.URBAN, Terrain.VALLEY))
+        self.inhabited_bytes = inhabited.tobytes()  # valley or town
+        self.desert = ~inhabited  # where a side's hold lapses without its units (sim/control.py, step 4)
         self.river_side_flat = layers["river_side"].ravel()
         self.river_side_bytes = self.river_side_flat.astype(np.uint8).tobytes()
-        self.trails: list[tuple[int, int]] = []  # cells units marched through today, with their side
         self.zone_footprints: dict[int, np.ndarray] = {}  # cell -> cells a unit's zone covers from it
         self.side_zones: dict[int, tuple] = {}  # side -> its cells and zone at the last control update
+        self.reach_footprints: dict[int, np.ndarray] = {}  # the same for the reach of a side's units
+        self.side_reach: dict[int, tuple] = {}
+        self.unswept = np.zeros(self.nx * self.ny, dtype=np.int32)  # days a held cell lay beyond its holder's reach
+        self.alone = np.zeros(self.nx * self.ny, dtype=np.int32)  # days a cell lay in one other side's reach only
         self.occupancy = np.zeros((N_CODES, self.nx * self.ny), dtype=np.int32)  # units of each side per cell
         self.stacked = np.zeros((N_CODES, self.nx * self.ny), dtype=np.int64)  # fighters of each side per cell
         self.units_by_cell: list[dict[int, int]] = [{} for _ in range(N_CODES)]  # occupancy's non-zeros, for Python
@@ -154,7 +161,8 @@ class CampaignModel(Model):
         self.place_flat.update({cid: x * self.ny + y for cid, (x, y) in layers.crossing_cells.items()})
         self.border_cells = np.flatnonzero(layers["crossing"].ravel() == Crossing.BORDER)
         self.land = (layers["terrain"] != Terrain.WATER) & ~layers["iraq"]
-        self.zone_radius = max(1, int(ZONE_KM / layers.frame.cell_km + 0.5))
+        self.zone_radius = max(1, int(self.params.zone_km / layers.frame.cell_km + 0.5))
+        self.reach_radius = max(1, int(self.params.reach_km / layers.frame.cell_km + 0.5))
         self._town_cells = self._assign_town_cells()
         self.valley_town_cells = np.array(
             sorted(
@@ -370,10 +378,12 @@ class CampaignModel(Model):
         return (cells * 1.5 + 10) * self.layers.frame.cell_km * SEARCH_SLACK
 
     def refresh_blocked(self) -> None:
-        """The cells each side may not enter: held by a side at non-aggression with it (R1), and
-        for the SDF in phase 1, beyond the line through al-Suwar (R7)."""
+        """The cells each side may not enter: held by a side at non-aggression with it (R1), for the
+        SDF in phase 1 beyond the line through al-Suwar (R7), and the enemy cells a side bypasses
+        (sim/siege.py)."""
         phase_one = self.rules.on("R7") and not sdf.in_phase_two(self)
-        key = (self.control_flat.tobytes(), self.relations, phase_one)  # control is unchanged on about half the days
+        screened = tuple((code, tuple(siege.bypassed_cells(self, code))) for code in sorted(self.bypassed))
+        key = (self.control_flat.tobytes(), self.relations, phase_one, screened)  # often unchanged
         if getattr(self, "_blocked_key", None) == key:
             return
         self._blocked_key = key
@@ -393,6 +403,10 @@ class CampaignModel(Model):
             if not hasattr(self, "_beyond_stop_line"):
                 self._beyond_stop_line = sdf.beyond_stop_line(self.layers)
             self.blocked[SDF] = self.blocked[SDF] | self._beyond_stop_line
+        for code, cells in screened:
+            if cells:
+                self.blocked[code] = self.blocked[code].copy()
+                self.blocked[code][list(cells)] = True
 
     def sortie_budgets(self) -> dict[int, float]:
         return {
@@ -420,16 +434,45 @@ class CampaignModel(Model):
         self.remove_unit(unit)
 
     def break_up(self, unit: Unit) -> None:
-        """A unit too weak to fight: its fighters join the nearest unit of its side, or disperse."""
-        friends = [u for u in self.units if u.code == unit.code and u is not unit and u.strength >= battle.MIN_UNIT]
-        if friends and unit.strength > 0:
-            ux, uy = unit.xy
-            nearest = min(friends, key=lambda u: max(abs(u.xy[0] - ux), abs(u.xy[1] - uy)))
-            nearest.strength += unit.strength
-        elif unit.strength > 0:
-            self.ledger[unit.code]["defected"] += unit.strength
+        """A unit too weak to fight: its fighters walk to the nearest unit of its side with room that
+        they can reach within ``regroup_km`` through passable ground their side holds or no one holds
+        (not out of an encirclement, not across the river but at a crossing); if there is none they
+        are lost: captured or dispersed, counted as defected."""
+        if unit.strength > 0:
+            friend = self._regroup_with(unit)
+            if friend is not None:
+                friend.strength += unit.strength
+            else:
+                self.ledger[unit.code]["defected"] += unit.strength
         unit.strength = 0
         self.remove_unit(unit)
+
+    def _regroup_with(self, unit: Unit) -> Unit | None:
+        """The unit of its side nearest by walking that a broken-up unit's fighters can join (or None)."""
+        code, fighters = unit.code, unit.strength
+        friends_at = self.units_by_cell[code]
+        minimum = self.params.min_unit_fighters
+        steps = int(self.params.regroup_km / self.layers.frame.cell_km)
+        passable, control, neighbours = self.network.passable, self.control_flat, self.neighbour_lists
+        seen = {unit.flat}
+        ring = [unit.flat]
+        for _ in range(steps + 1):
+            found = [u for cell in ring if cell in friends_at for u in self.units_at(cell)
+                     if u is not unit and u.code == code and u.strength >= minimum
+                     and self.stacked[code, cell] + fighters <= self.stack_limit]
+            if found:
+                return min(found, key=lambda u: (u.flat, u.unique_id))
+            following = []
+            for cell in ring:
+                for near in neighbours[cell]:
+                    if near < 0 or near in seen or not passable[near] or control[near] not in (0, code):
+                        continue
+                    seen.add(near)
+                    following.append(near)
+            if not following:
+                return None
+            ring = following
+        return None
 
     def harm_civilians(self, cell: int, intensity: float, sorties: dict[int, int], attacker: int, defender: int) -> int:
         return self.population.harm(cell, intensity, sorties)
@@ -484,7 +527,7 @@ class CampaignModel(Model):
             for unit in sorted((u for u in self.units if u.code == ISIS), key=lambda u: (-u.strength, u.unique_id)):
                 if owed <= 0:
                     break
-                taken = unit.lose(min(owed, max(0, unit.strength - battle.MIN_UNIT)))
+                taken = unit.lose(min(owed, max(0, unit.strength - params.min_unit_fighters)))
                 self.ledger[ISIS]["withdrawn"] += taken
                 owed -= taken
         from_iraq = isis.reinforcement_from_iraq(self.params, self.rules)
@@ -492,14 +535,23 @@ class CampaignModel(Model):
             arrived = int(rng.poisson(from_iraq))
             self.pools[ISIS] += arrived
             self.ledger[ISIS]["arrived"] += arrived
-        for unit in [u for u in self.units if u.strength < battle.MIN_UNIT]:
+        for unit in [u for u in self.units if u.strength < params.min_unit_fighters]:
             self.break_up(unit)
 
     def _update_control(self) -> None:
-        presence, zones = side_bits((self.nx, self.ny), dict(enumerate(self.units_by_cell)), self.layers["river_side"],
-                                    self.land, self.zone_radius, self.zone_footprints, self.side_zones)
-        update_control(self.control, presence, zones, self.land, self.relations.hostile, self.trails,
-                       encircle=self.day % ENCIRCLE_INTERVAL == 0)
+        shape = (self.nx, self.ny)
+        standing = dict(enumerate(self.units_by_cell))
+        presence, zones = side_bits(shape, standing, self.layers["river_side"], self.land, self.zone_radius,
+                                    self.zone_footprints, self.side_zones)
+        every = ENCIRCLE_INTERVAL
+        update_control(self.control, presence, zones, self.land, self.relations.hostile,
+                       encircle=self.day % every == 0)
+        if self.day % every == 0:
+            _, reach = side_bits(shape, standing, self.layers["river_side"], self.land, self.reach_radius,
+                                 self.reach_footprints, self.side_reach)
+            params = self.params
+            sweep_and_lapse(self.control, reach, self.land, self.relations.hostile, self.unswept, self.alone,
+                            every, params.rear_clearing_days, params.hold_lapse_days, self.desert)
         isis.decay_lost_defences(self.fortification, self.control, self.params, self.fortified_cells)
 
     def _supply_and_morale(self) -> None:

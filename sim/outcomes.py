@@ -10,7 +10,6 @@ import numpy as np
 
 from sim.codes import SIDES, side_code
 
-
 REMOTE_KM = 10.0  # a measure's threshold, not a model parameter: ground this far from a side's units
 
 
@@ -68,6 +67,8 @@ OUTCOMES: tuple[Outcome, ...] = (
     Outcome("isis_territory_km2", "ISIS territory at the end", "km²", "higher = larger", "km2"),
     Outcome("queued_max", "Most units of a side queued behind one full cell on any day", "units",
             "higher = more congestion", "count"),
+    Outcome("longest_queue_days", "Most days in a row a unit waited behind its own side", "days",
+            "higher = more congestion", "count"),
     Outcome("bombardment_share", "Share of engagements that are bombardments", "share", "higher = more waiting",
             "share"),
     *(Outcome(f"{side}_remote_territory_share",
@@ -124,6 +125,7 @@ def summarize(model, tables) -> dict[str, float]:
         summary[f"{side}_territory_km2"] = float(recorder.territory[last, side_code(side)])
         summary[f"{side}_remote_territory_share"] = remote_share(model, side_code(side), REMOTE_KM)
     summary["queued_max"] = float(recorder.queued[: last + 1].max())
+    summary["longest_queue_days"] = float(recorder.longest_wait)
     kinds = events["kind"]
     summary["bombardment_share"] = float((kinds == "bombardment").mean()) if len(kinds) else math.nan
     return {o.name: summary[o.name] for o in OUTCOMES}

@@ -33,6 +33,7 @@ class Recorder:
         self.ledger = dict(zip(LEDGER_COLUMNS, self.ledger_table, strict=True))
         self.population = np.zeros((days, 4))  # residents, displaced, civilian deaths, in camps
         self.queued = np.zeros(days, dtype=np.int64)  # most units of a side waiting behind one full cell
+        self.longest_wait = 0  # most days in a row a unit waited behind its own side
         self.engagements: list[tuple] = []
         self.place_changes: list[tuple[int, str, int]] = []
         self.log: list[tuple[int, str]] = []

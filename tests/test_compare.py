@@ -47,14 +47,15 @@ def small_change_runs():
 
 
 def test_pairing_makes_the_interval_for_a_small_change_narrower(small_change_runs):
+    # Paired runs drift apart once a change moves a unit across a threshold (a stacking limit, a
+    # siege's patience), so pairing does not narrow every outcome's interval: it must narrow most.
     table = comparison_table(small_change_runs, ["baseline", "more_lethal_air"])
-    narrower = 0
-    for outcome in ("isis_losses", "regime_losses", "civilian_deaths", "engagements"):
-        row = table[(table["outcome"] == outcome) & (table["scenario"] == "more_lethal_air")].iloc[0]
-        paired = row["diff_high95"] - row["diff_low95"]
-        unpaired = row["unpaired_high95"] - row["unpaired_low95"]
-        narrower += paired < unpaired
-    assert narrower >= 3
+    table = table[table["scenario"] == "more_lethal_air"]
+    paired = table["diff_high95"] - table["diff_low95"]
+    unpaired = table["unpaired_high95"] - table["unpaired_low95"]
+    comparable = (unpaired > 0) & paired.notna()
+    assert comparable.sum() >= 10
+    assert (paired[comparable] < unpaired[comparable]).mean() >= 0.55
 
 
 def test_deconfliction_breaks_brings_regime_sdf_engagements_where_the_baseline_has_none():

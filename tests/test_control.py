@@ -1,10 +1,18 @@
-"""The control layer follows the units: held cells, zones of control, trails, encircled pockets."""
+"""The control layer follows the units: held cells, zones of control, encircled pockets, swept and lapsed ground."""
 
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.control import ENCIRCLED, close_pockets, neighbour_sums, presence_and_zones, side_bits, update_control
+from sim.control import (
+    ENCIRCLED,
+    close_pockets,
+    neighbour_sums,
+    presence_and_zones,
+    side_bits,
+    sweep_and_lapse,
+    update_control,
+)
 from sim.sides import Relations, relation_graph
 
 REGIME, SDF, ISIS = 1, 2, 3
@@ -21,12 +29,12 @@ def world(nx=9, ny=9, river_y=None):
     return land, side
 
 
-def step(control, units, land, side, radius=1, trails=(), encircle=False):
+def step(control, units, land, side, radius=1, encircle=False):
     xs = np.array([u[0] for u in units], dtype=np.int64)
     ys = np.array([u[1] for u in units], dtype=np.int64)
     codes = np.array([u[2] for u in units], dtype=np.int64)
     presence, zones = presence_and_zones(control.shape, xs, ys, codes, side, land, radius)
-    return update_control(control, presence, zones, land, RELATIONS.hostile, trails, encircle)
+    return update_control(control, presence, zones, land, RELATIONS.hostile, encircle)
 
 
 def test_a_cell_held_by_one_side_alone_goes_to_it_and_its_zone_follows():
@@ -64,14 +72,52 @@ def test_zones_stop_at_the_river():
     assert (control[:, 5:] == ISIS).all() and (control[:, 4] == 0).all()
 
 
-def test_a_trail_is_held_unless_another_side_stands_there():
-    land, side = world()
-    control = np.full((9, 9), ISIS, dtype=np.int8)
-    flat = lambda x, y: x * 9 + y  # noqa: E731
-    step(control, [(8, 8, SDF), (1, 7, ISIS)], land, side, radius=0,
-         trails=[(flat(1, 1), SDF), (flat(1, 2), SDF), (flat(1, 7), SDF)])
-    assert control[1, 1] == control[1, 2] == SDF
-    assert control[1, 7] == ISIS
+def sweep(control, units, land, side, days, reach=3, clearing=6, lapse=20, lapsing=None):
+    """Step 4 run every second day for ``days`` days with units standing still."""
+    xs = np.array([u[0] for u in units], dtype=np.int64)
+    ys = np.array([u[1] for u in units], dtype=np.int64)
+    codes = np.array([u[2] for u in units], dtype=np.int64)
+    unswept = np.zeros(control.size, dtype=np.int32)
+    alone = np.zeros(control.size, dtype=np.int32)
+    lapsing = np.ones_like(land) if lapsing is None else lapsing
+    for _ in range(days // 2):
+        _, reach_bits = presence_and_zones(control.shape, xs, ys, codes, side, land, reach)
+        sweep_and_lapse(control, reach_bits, land, RELATIONS.hostile, unswept, alone, 2, clearing, lapse, lapsing)
+
+
+def test_rear_ground_within_one_side_reach_is_swept_after_the_clearing_time():
+    land, side = world(11, 11)
+    control = np.full((11, 11), ISIS, dtype=np.int8)
+    sweep(control, [(2, 2, REGIME)], land, side, days=4)
+    assert control[4, 4] == ISIS  # not yet
+    sweep(control, [(2, 2, REGIME)], land, side, days=6)
+    assert control[4, 4] == REGIME and control[5, 5] == REGIME  # within reach (3 cells)
+    assert control[9, 9] == ISIS
+
+
+def test_ground_within_reach_of_two_hostile_sides_is_not_swept():
+    land, side = world(11, 11)
+    control = np.full((11, 11), ISIS, dtype=np.int8)
+    sweep(control, [(2, 5, REGIME), (8, 5, ISIS)], land, side, days=10)
+    assert control[5, 5] == ISIS and control[2, 5] == REGIME
+
+
+def test_sweeping_never_takes_ground_from_a_side_at_non_aggression():
+    land, side = world(11, 11)
+    control = np.full((11, 11), SDF, dtype=np.int8)
+    sweep(control, [(2, 2, REGIME)], land, side, days=10)
+    assert (control == SDF).all()
+
+
+def test_desert_beyond_its_holder_reach_lapses_but_towns_and_valley_do_not():
+    land, side = world(11, 11)
+    control = np.full((11, 11), ISIS, dtype=np.int8)
+    lapsing = np.ones((11, 11), dtype=bool)
+    lapsing[:, 8:] = False  # the valley
+    sweep(control, [(1, 1, ISIS)], land, side, days=24, lapse=20, lapsing=lapsing)
+    assert control[1, 1] == ISIS and control[3, 3] == ISIS  # within its reach
+    assert control[8, 5] == 0  # desert out of reach
+    assert (control[:, 8:] == ISIS).all()  # the valley stays with its holder
 
 
 def test_an_encircled_pocket_closes_but_a_straight_front_holds():
@@ -85,16 +131,18 @@ def test_an_encircled_pocket_closes_but_a_straight_front_holds():
 
 
 def pockets_closed_side_by_side(control, free, hostile):
-    """The encirclement step as specified (docs/ODD.md): for each side in code order, over the whole
-    map, free cells not its own with ENCIRCLED or more of its neighbours go to it if it may take them."""
+    """The encirclement step as specified (docs/ODD.md): over the whole map, free cells with
+    ENCIRCLED or more neighbours held by one side (counted before any is taken) go to that side if
+    it may take them."""
+    before = control.copy()
     control = control.copy()
     for code in range(1, 5):
-        mine = (control == code).astype(np.int64)
+        mine = (before == code).astype(np.int64)
         padded = np.pad(mine, 1)
         counts = sum(np.roll(np.roll(padded, dx, 0), dy, 1) for dx in (-1, 0, 1) for dy in (-1, 0, 1)
                      if (dx, dy) != (0, 0))[1:-1, 1:-1]
-        surrounded = free & (control != code) & (counts >= ENCIRCLED)
-        taken = surrounded & ((control == 0) | (control == code) | hostile[code][control])
+        surrounded = free & (before != code) & (counts >= ENCIRCLED)
+        taken = surrounded & ((before == 0) | (before == code) | hostile[code][before])
         control[taken] = code
     return control
 

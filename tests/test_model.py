@@ -36,9 +36,13 @@ def check_invariants(model: CampaignModel) -> None:
     assert control.min() >= 0 and control.max() <= len(SIDES)  # one controller (or none) per cell
     assert not control[layers["terrain"] == Terrain.WATER].any()
     occupancy = np.zeros_like(model.occupancy)
+    stacked = np.zeros_like(model.stacked)
     for unit in model.units:
         occupancy[unit.code, unit.flat] += 1
+        stacked[unit.code, unit.flat] += unit.strength
     assert np.array_equal(occupancy, model.occupancy)
+    assert np.array_equal(stacked, model.stacked)
+    assert stacked.max() <= model.stack_limit, "a cell holds more of a side's fighters than the stacking limit"
     for code in range(len(SIDES) + 1):  # the Python index of the same counts, and the cells cached from it
         cells = np.flatnonzero(occupancy[code])
         assert model.units_by_cell[code] == dict(zip(cells.tolist(), occupancy[code, cells].tolist(), strict=True))

@@ -1,13 +1,13 @@
-"""Put the day-0 order of battle on the map: each group's strength split into units near its place."""
+"""Put the day-0 order of battle on the map: each group's strength split into units near its place,
+no cell holding more of a side's fighters than the stacking limit (sim/forces/stacking.py)."""
 
 from __future__ import annotations
-
-import math
 
 import numpy as np
 
 from sim.codes import side_code
 from sim.forces import load_order_of_battle
+from sim.forces.stacking import room_near, unit_sizes
 
 
 def group_strength(group, groups, params) -> float:
@@ -47,48 +47,25 @@ def place_forces(model, forces=None) -> None:
         strength = group_strength(group, groups, params)
         if strength <= 0:
             continue
-        size = model.typical_unit_size(side_code(group.side))
-        count = max(1, round(strength / size))
-        cells = _cells_for(model, group, count)
-        for i in range(count):
-            share = round(strength * (i + 1) / count) - round(strength * i / count)
-            model.add_unit(
-                group.side,
-                group.kind,
-                share,
-                cells[i % len(cells)],
-                posture=group.posture,
-                group=group.group,
-                flow="initial",
-            )
+        code = side_code(group.side)
+        shares = unit_sizes(round(strength), model.typical_unit_size(code), model.stack_limit)
+        anchor, preferred = _anchor(model, group, code)
+        for share in shares:
+            cell = room_near(model, code, anchor, share, preferred)
+            model.add_unit(group.side, group.kind, share, cell, posture=group.posture, group=group.group,
+                           flow="initial")
 
 
-def _cells_for(model, group, count: int) -> list[int]:
-    """Cells for a group's units, which take them in turn: the cells of its town its side holds
-    (units stack in a defended town), else the passable cells its side holds nearest its place."""
-    code = side_code(group.side)
+def _anchor(model, group, code: int) -> tuple[int, list[int]]:
+    """Where a group's units gather (flat cell) and the cells they take first: the cells of its town
+    its side holds (units stack in a defended town up to the limit, then spill into the nearest cells
+    with room, stacking.room_near)."""
     if group.place:
-        anchor = model.place_flat[group.place]
-        if group.place in ("panorama", "shula") and not model.rules.on("R5"):
-            anchor = model.place_flat.get("shula", anchor)
-        town = [
-            c
-            for c in model.town_cells(group.place).tolist()
-            if model.network.passable[c] and model.control_flat[c] == code
-        ]
-        if town:
-            return town
-    else:
-        anchor = int(np.ravel_multi_index(model.layers.frame.cell_of(group.lat, group.lon), (model.nx, model.ny)))
-    ax, ay = divmod(anchor, model.ny)
-    radius = max(1, math.ceil(math.sqrt(count)))
-    near = []
-    for dx in range(-radius, radius + 1):
-        for dy in range(-radius, radius + 1):
-            x, y = ax + dx, ay + dy
-            if 0 <= x < model.nx and 0 <= y < model.ny:
-                flat = x * model.ny + y
-                if model.network.passable[flat] and model.control_flat[flat] == code and model.land[x, y]:
-                    near.append((max(abs(dx), abs(dy)), abs(dx) + abs(dy), flat))
-    cells = [flat for _, _, flat in sorted(near)][: max(count, 1)]
-    return cells or [anchor]
+        place = group.place
+        if place in ("panorama", "shula") and not model.rules.on("R5") and "shula" in model.place_flat:
+            place = "shula"  # R5 off: the relief column has not broken through
+        anchor = model.place_flat[place]
+        town = [c for c in model.town_cells(place).tolist()
+                if model.network.passable[c] and model.control_flat[c] == code]
+        return anchor, town
+    return int(np.ravel_multi_index(model.layers.frame.cell_of(group.lat, group.lon), (model.nx, model.ny))), []

@@ -111,10 +111,12 @@ COMBAT = (
     Param("ground_civilian_harm", 0.4, "deaths per 1000 residents per engagement", 0.0, 2.0, group="combat",
           source="assumption (calibrated: ~1,000 civilians killed mid-Sep to mid-Dec 2017, campaign.md)",
           doc="Civilian deaths in a ground engagement per thousand residents of the cell."),
-    Param("assault_ratio", 0.48, "ratio", 0.0, 5.0, group="combat",
-          source=CALIBRATED + "; the mechanism: attackers wait for the odds, and call in air meanwhile",
-          doc="Combat power (with the defence multiplier) an attack needs over the defenders to assault; below it the"
-              " attackers hold in contact while their guns (bombardment_fire) and air support strike."),
+    Param("assault_ratio", 3.0, "ratio", 1.0, 6.0, group="combat",
+          source="the 3:1 rule of thumb for the attack (Mearsheimer 1989, 'Assessing the conventional balance'; "
+                 "US Army FM 6-0 planning ratios)",
+          doc="Ratio of combat power (strength x effectiveness, without the defence multiplier, which weighs in the"
+              " fight itself) an attack seeks over the defenders before it assaults; below it the attackers besiege:"
+              " they hold in contact while their guns (bombardment_fire) and air support strike."),
     Param("breakthrough_ratio", 3.0, "ratio", 1.5, 10.0, group="combat",
           source="assumption (the classic 3:1)",
           doc="Force ratio at which defenders give up a cell."),
@@ -127,6 +129,64 @@ COMBAT = (
     Param("clearing_days", 1.0, "days/cell", 0.0, 5.0, group="combat",
           source=CALIBRATED + "; the mechanism: mines and booby traps left behind",
           doc="Extra days to clear an empty cell held by an enemy before entering it."),
+)
+
+OPERATIONS = (
+    Param("zone_km", 3.0, "km", 1.0, 10.0, group="operations",
+          source="assumption: a battalion's zone of control, a few km around it",
+          doc="Ground a unit controls around the cell it stands on (the cells within this distance, on its bank)."),
+    Param("reach_km", 10.0, "km", 4.0, 40.0, group="operations",
+          source="assumption: a day's patrol out and back (~20 km) for a motorised company",
+          doc="Ground a side's units can reach and sweep: its rear is cleared within it, its hold kept."),
+    Param("rear_clearing_days", 6, "days", 1, 60, group="operations",
+          source="assumption: sweeping a few villages or a stretch of desert for mines and stragglers",
+          doc="Days ground held by an enemy or no one must lie within reach of one side alone before it is that"
+              " side's."),
+    Param("hold_lapse_days", 45, "days", 5, 365, group="operations",
+          source="assumption: without patrols, checkpoints or garrisons a side's hold on the desert lapses",
+          doc="Days desert may lie out of reach of its holder's units before it is no one's (towns and the valley"
+              " stay with their holder until swept)."),
+    Param("commander_mass", 1.5, "ratio", 1.0, 4.0, group="operations",
+          source="assumption (a commander sends more than the enemy it expects, with a margin)",
+          doc="Combat power a commander sends to an objective, as a multiple of the enemy's there (with its"
+              " defence)."),
+    Param("objective_max_share", 0.5, "share", 0.1, 1.0, group="operations",
+          source="assumption: the race of R2 runs on parallel axes, none takes more than half the force",
+          doc="Most of a side's assault power one objective may take."),
+    Param("city_rear_km", 25.0, "km", 5.0, 60.0, group="operations", rule="R2",
+          source="¶9 (the city and its surroundings); radius: assumption",
+          doc="Enemy units this close to Deir ez-Zor are cleared as they are found."),
+    Param("rest_days", 7, "days", 1, 30, group="operations",
+          source="assumption: a week to regroup a shaken battalion",
+          doc="Days a unit whose morale broke in an attack, or whose siege was lifted, rests before attacking again."),
+    Param("min_unit_fighters", 10, "fighters", 1, 100, group="operations",
+          source="assumption: below a squad or two a unit no longer acts as one",
+          doc="Below this strength a unit breaks up; its fighters join a friendly unit they can walk to, or are"
+              " lost."),
+    Param("regroup_km", 30.0, "km", 2.0, 100.0, group="operations",
+          source="assumption: a night's walk through ground its side holds or no one holds",
+          doc="How far the fighters of a broken-up unit may walk to a friendly unit with room."),
+    Param("siege_patience_days", 14, "days", 1, 120, group="operations",
+          source="assumption: two weeks of preparation fires before an assault (Raqqa and Mosul 2017: weeks per"
+                 " district)",
+          doc="Days a commander bombards a cell before deciding: assault if the odds reach min_assault_ratio,"
+              " else lift the siege and bring more force."),
+    Param("min_assault_ratio", 1.5, "ratio", 1.0, 6.0, group="operations",
+          source="assumption: a commander commits a prepared assault at half the doctrinal odds",
+          doc="Ratio of combat power at which a siege that has lasted siege_patience_days turns into an assault."),
+    Param("sieges_before_bypass", 2, "sieges", 1, 10, group="operations",
+          source="assumption: a commander tries a strongpoint twice before going round it (the regime bypassed"
+                 " pockets in the Badia in 2017, campaign.md)",
+          doc="Lifted sieges of a cell after which its attacker bypasses it: screens it and marches round it."),
+    Param("bypass_days", 60, "days", 5, 365, group="operations",
+          source="assumption: two months before a bypassed strongpoint is taken on again",
+          doc="How long a side bypasses a cell whose sieges failed."),
+    Param("siege_attrition", 0.004, "share/day", 0.0, 0.05, group="operations",
+          source="assumption: snipers, mortars and raids on the besiegers' lines (a battalion losing 1-2 a day)",
+          doc="Daily share of the besiegers' strength lost to the defenders' fire while they bombard."),
+    Param("siege_supply_cost", 0.03, "supply/day", 0.0, 0.5, group="operations",
+          source="assumption: preparation fires use ammunition faster than it comes up",
+          doc="Supply a besieging unit uses each day it bombards (it recovers when connected)."),
 )
 
 MORALE = (
@@ -261,4 +321,4 @@ POPULATION = (
 )
 # fmt: on
 
-PARAMETERS: tuple[Param, ...] = RUN + FORCES + AIR + COMBAT + MORALE + RULES + POPULATION
+PARAMETERS: tuple[Param, ...] = RUN + FORCES + AIR + COMBAT + OPERATIONS + MORALE + RULES + POPULATION
