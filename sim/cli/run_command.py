@@ -109,7 +109,7 @@ def run(args) -> int:
         days=args.days,
     )
     figures = draw_run_figures(out)
-    print_summary(results)
+    print_summary(results, args.days)
     print(
         f"wrote {out}/: manifest.json, timeseries, events, control, summary (.parquet), "
         + ", ".join(f.name for f in figures)
@@ -124,31 +124,21 @@ def run(args) -> int:
     return 0
 
 
-def print_summary(results) -> None:
+def print_summary(results, days: int | None = None) -> None:
     import numpy as np
     import pandas as pd
 
     good = [r for r in results if r.ok]
     if good:
         summary = pd.DataFrame([{"scenario": r.scenario, "run_id": r.run_id, **r.summary} for r in good])
-        print_summary_table(summary, float(np.median([r.seconds for r in good])))
+        print_summary_table(summary, float(np.median([r.seconds for r in good])), days)
 
 
-def print_summary_table(summary, seconds: float | None = None) -> None:
-    """Each outcome's median and 10-90% range over the runs of a summary table."""
-    import numpy as np
-
-    from sim.experiments.compare import format_value
-    from sim.outcomes import OUTCOMES
+def print_summary_table(summary, seconds: float | None = None, days: int | None = None) -> None:
+    """Each outcome's median, mean and middle 95% of the runs of a summary table, labelled and with units."""
+    from sim.experiments.compare import comparison_table
+    from sim.experiments.comparison_printout import format_comparison
 
     timing = f", median {seconds:.2f} s per run" if seconds is not None else ""
     print(f"\n{summary['scenario'].iloc[0]}: {len(summary)} runs{timing}")
-    for outcome in OUTCOMES:
-        values = summary[outcome.name].to_numpy(dtype=float)
-        happened = values[~np.isnan(values)]
-        if not happened.size:
-            print(f"  {outcome.label}: never")
-            continue
-        low, median, high = (format_value(v, outcome.kind) for v in np.percentile(happened, [10, 50, 90]))
-        missing = "" if happened.size == values.size else f"  (never in {values.size - happened.size} runs)"
-        print(f"  {outcome.label}: {median} [{low} .. {high}]{missing}")
+    print(format_comparison(comparison_table(summary), days=days))
