@@ -17,7 +17,8 @@ def register(subparsers) -> None:
         help="run a scenario N times; write tables, figures and a manifest",
         description="Run a scenario (a shipped name or a scenario file) with replications whose seeds "
         "are spawned from one master seed, and write DIR/manifest.json, timeseries.parquet, "
-        "events.parquet, control.parquet, summary.parquet and figures (maps, territory, key places).",
+        "events.parquet, control.parquet, log.parquet, summary.parquet, snapshots.npz, layers.npz and figures "
+        "(maps, territory, key places); every file is described in README.md.",
     )
     add_run_options(parser, default_out=None)
     parser.add_argument("scenario", nargs="?", default="baseline", help="scenario name or file (default: baseline)")
@@ -111,7 +112,8 @@ def run(args) -> int:
     figures = draw_run_figures(out)
     print_summary(results, args.days)
     print(
-        f"wrote {out}/: manifest.json, timeseries, events, control, summary (.parquet), "
+        f"wrote {out}/: manifest.json, timeseries, events, control, log, summary (.parquet), snapshots.npz, "
+        "layers.npz, "
         + ", ".join(f.name for f in figures)
     )
     failed = sum(not r.ok for r in results)

@@ -23,7 +23,7 @@ RANGE_DEFINITION = (
     "  median, mean      over the runs in which the outcome happened\n"
     f"  {RANGE_HEADING:<17} the middle 95% of those runs: their {LOW}th to {HIGH}th percentile (a range of\n"
     "                    runs, not a confidence interval)\n"
-    "  never             runs in which it did not happen within the days simulated, of all runs\n"
+    "  never             runs in which it did not happen within the days simulated, out of all runs\n"
     "  Dates are printed as dates, shares in %, areas in km²."
 )
 DIFFERENCE_DEFINITION = (
