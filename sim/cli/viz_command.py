@@ -30,7 +30,7 @@ SERVER_SETTINGS = {
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
         "viz",
-        help="serve the interactive map in the browser (Mesa SolaraViz) on 127.0.0.1",
+        help="serve the interactive map in the browser (a Solara page) on 127.0.0.1",
         description="Serve the browser app on http://127.0.0.1:PORT: the campaign map with control, "
         "units and engagements; play, step and reset; the scenario, the parameters most worth turning "
         "and the rules R1-R15 as controls; live plots of territory and strength by side and key places "
