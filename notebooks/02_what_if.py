@@ -14,91 +14,103 @@
 # %% [markdown]
 # # What if? Three counterfactuals against the baseline
 #
-# The article makes claims; each is a rule the model can switch off or change. Here the baseline is
-# compared with three counterfactuals:
+# The article makes claims; each is a rule the model can switch off or a parameter it can change. Here the
+# baseline is compared with three counterfactuals:
 #
 # * **deconfliction_breaks**: R1 off, the SDF and the regime fight where they meet (¶8 says they never do);
 # * **no_russian_air**: no Russian sorties (¶2: "backed by Russian air cover");
 # * **opposition_consensus**: the desert opposition allies with the SDF and gets coalition air (¶5-¶7).
 #
-# Every scenario runs with the **same seeds** (common random numbers), and the model's random draws are
-# keyed by day and by what they concern, so the paired runs stay in step wherever the scenarios do not
-# differ. Differences are then measured run by run, which gives much narrower intervals than comparing
-# two independent sets of runs.
+# `compare_scenarios` is the Python twin of `run.py compare`: one call runs every scenario with the
+# **same seeds** (common random numbers), writes the results folder and returns the comparison. The model's
+# random draws are keyed by day and by what they concern, so paired runs stay in step wherever the scenarios
+# do not differ, and differences are measured run by run.
 
 # %%
-import datetime as dt
 import os
 from pathlib import Path
 
-from IPython.display import Image, display
+from IPython.display import Image, Markdown, display
 
-os.chdir(Path.cwd().parent if Path.cwd().name == "notebooks" else Path.cwd())
-SMALL = os.environ.get("EUPHRATES_NOTEBOOK_SCALE") == "small"
+from sim.experiments.scenario_comparison import compare_scenarios
+
+SMALL = os.environ.get("EUPHRATES_NOTEBOOK_SCALE") == "small"  # the test suite runs a small version
 REPLICATIONS = 3 if SMALL else 12
-DAYS = 90 if SMALL else None
+DAYS = 90 if SMALL else None  # None: to each scenario's end date
+RESULTS = Path("../results" if Path.cwd().name == "notebooks" else "results")
 
-# %%
-from sim.experiments.runner import default_snapshot_days, run_many, spawn_seeds
-from sim.experiments.store import read_table, write_results
-from sim.scenarios import resolve_scenario
-
-names = ["baseline", "deconfliction_breaks", "no_russian_air", "opposition_consensus"]
-scenarios = [resolve_scenario(n) for n in names]
-seeds = spawn_seeds(20170910, REPLICATIONS)
-jobs = [(s, i, seed, DAYS, default_snapshot_days(s, DAYS)) for s in scenarios for i, seed in enumerate(seeds)]
-results = run_many(jobs, workers=2)
-out = Path("results/notebook_02_what_if")
-write_results(out, scenarios, results, master_seed=20170910, started=dt.datetime.now(),
-              command="notebooks/02_what_if", days=DAYS)
-print(f"{sum(r.ok for r in results)} of {len(results)} runs ok")
+comparison = compare_scenarios(
+    ["baseline", "deconfliction_breaks", "no_russian_air", "opposition_consensus"],
+    replications=REPLICATIONS, days=DAYS, out=RESULTS / "notebook_02_what_if", workers=os.cpu_count() or 1,
+)
+print(f"{len(comparison.results) - comparison.failed} of {len(comparison.results)} runs ok, in {comparison.folder}")
 
 # %% [markdown]
-# ## The comparison table
-# For each outcome and scenario: the median and 95% range of the runs, and the **paired difference**
-# against the baseline with its 95% confidence interval.
+# ## The comparison, as `run.py compare` prints it
+# Above the table, what each column is: the median and mean over the runs, the middle 95% of the runs,
+# how many runs never reached the outcome, and the **mean paired difference** against the baseline with its
+# 95% confidence interval.
 
 # %%
-from sim.experiments.compare import comparison_table, format_comparison
-
-summary = read_table(out, "summary")
-table = comparison_table(summary, names)
-print(format_comparison(table[table["outcome"].isin(
-    ["regime_city_cleared_day", "regime_bukamal_day", "regime_sdf_engagements", "right_bank_regime_share",
-     "left_bank_sdf_share", "regime_losses", "civilian_deaths"])]))
+print(comparison.printout())
 
 # %% [markdown]
-# ## Paired against unpaired
-# The same runs, compared as if they were independent (Welch's interval), and paired by seed:
+# ## Reading the table
+# `comparison.table` has one row per outcome and scenario; `comparison.summary` one row per run. For
+# instance, the paired differences of a few outcomes (days for dates, fractions for shares):
 
 # %%
-cols = ["outcome", "scenario", "diff_mean", "diff_low95", "diff_high95", "unpaired_low95", "unpaired_high95"]
-view = table[(table["scenario"] != "baseline") & table["outcome"].isin(["regime_losses", "isis_losses",
-                                                                          "civilian_deaths"])][cols]
-view.assign(paired_width=view.diff_high95 - view.diff_low95, unpaired_width=view.unpaired_high95 - view.unpaired_low95)
+table = comparison.table
+headline = ["regime_city_cleared_day", "regime_bukamal_day", "regime_sdf_engagements", "right_bank_regime_share",
+            "regime_losses", "civilian_deaths"]
+differences = table[(table["scenario"] != "baseline") & table["outcome"].isin(headline)]
+differences[["outcome", "scenario", "paired_runs", "diff_mean", "diff_low95", "diff_high95"]]
 
 # %% [markdown]
-# ## The distributions and the territory
+# ## What these runs say
+# The sentences below are written from the table of this very run, so they stay true whatever the number
+# of runs or days: a difference is called clear when its 95% interval leaves out zero.
 
 # %%
-from sim.plots.compare import plot_outcome_distributions
-from sim.plots.runs import plot_territory
+from sim.experiments.comparison_printout import format_value, unit_of
 
-display(Image(filename=str(plot_outcome_distributions(summary, out / "outcomes.png")), width=950))
-display(Image(filename=str(plot_territory(read_table(out, "timeseries"), out / "territory.png")), width=850))
+
+def sentence(row) -> str:
+    if row["paired_runs"] < 2:
+        return f"* **{row['scenario']}**, {row['label']}: too few runs reached it in both scenarios to tell."
+    mean, low, high = (format_value(row[k], row["kind"], difference=True)
+                       for k in ("diff_mean", "diff_low95", "diff_high95"))
+    unit = "" if row["kind"] in ("day", "share") else f" {unit_of(row['kind'], row['unit'])}"
+    clear = row["diff_low95"] > 0 or row["diff_high95"] < 0
+    verdict = "a clear difference" if clear else "no difference these runs can tell from zero"
+    return (f"* **{row['scenario']}**, {row['label']}: {mean}{unit} on average over {row['paired_runs']} paired "
+            f"runs (95% interval {low} to {high}): {verdict}.")
+
+
+display(Markdown("\n".join(sentence(row) for _, row in differences.iterrows())))
+
+# %% [markdown]
+# ## The figures
+# `differences.png`: each paired difference with its 95% interval, zero marked. `outcomes.png`: every run
+# of each headline outcome. Both are drawn from the folder's files, as `run.py report` would.
+
+# %%
+from sim.plots.report import draw_run_figures
+
+figures = {path.name: path for path in draw_run_figures(comparison.folder)}
+display(Image(filename=str(figures["differences.png"]), width=850))
+display(Image(filename=str(figures["outcomes.png"]), width=950))
 
 # %% [markdown]
 # ## What the differences mean, and what they do not
 #
-# * **Deconfliction breaks**: the regime and the SDF now fight (the count of regime-SDF engagements is
-#   zero in the baseline by construction, R1); the fights fall where their advances meet, around the
-#   city's left bank and the crossings. How many, and what they cost, depends on the model's combat
-#   assumptions, not on any record: treat the sign and the order of magnitude, not the exact figure.
-# * **No Russian air**: the regime's advance slows and costs it more relative to ISIS. The size of the
-#   effect comes from `russian_sorties_per_day` and `kills_per_sortie`, both assumptions; the sweep
-#   notebook shows how much they matter.
-# * **Opposition consensus**: a third force in the Badia changes who reaches the border first only if
-#   it can cross the desert in time; watch the al-Bukamal date and the right-bank share.
+# * **Deconfliction breaks**: by construction the baseline has no regime-SDF engagements (R1); any that
+#   appear come from switching R1 off. Their number and cost follow from the model's combat assumptions, not
+#   from any record: read the sign and the order of magnitude, not the exact figure.
+# * **No Russian air**: the size of any effect comes from `russian_sorties_per_day` and `kills_per_sortie`,
+#   both assumptions; the sweep notebook shows how much they matter.
+# * **Opposition consensus**: a third force in the Badia can only change who reaches the border first if it
+#   crosses the desert in time; the al-Bukamal date and the right-bank share are where to look.
 #
 # What the intervals do **not** say: they measure the model's own randomness under fixed parameters. The
 # uncertainty of the parameters themselves (and of the model's structure) is larger; use sweeps for the

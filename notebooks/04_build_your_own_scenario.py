@@ -105,7 +105,8 @@ except ScenarioError as error:
 import pandas as pd
 
 from sim.cli.scenarios_command import show
-from sim.experiments.compare import comparison_table, format_comparison
+from sim.experiments.compare import comparison_table
+from sim.experiments.comparison_printout import format_comparison
 from sim.experiments.runner import run_many, spawn_seeds
 
 show(no_air_war)

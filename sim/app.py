@@ -1,165 +1,72 @@
-"""The browser app: the campaign map, live plots and key places changing hands, in Mesa's SolaraViz.
+"""The browser app: the campaign map, live plots and key places changing hands, on a Solara page.
 
 Served by ``python run.py viz`` (which runs ``solara run sim.app`` on 127.0.0.1 with the front end
-served from the installed ``solara-assets`` package, so it works offline). The controls are generated
-from the parameter declaration (every parameter marked ``explore``) and the rule registry (a switch
-per rule R1-R15); the scenario is chosen from the shipped ones. A slider left at its declared
-default keeps the chosen scenario's own value; an unticked rule is switched off in any scenario.
+served from the installed ``solara-assets`` package, so it works offline). The sidebar holds Play,
+Step and Reset and the controls (``sim/app_controls.py``): the scenario, the run, a slider or choice
+for every parameter marked ``explore`` and a switch per rule R1-R15. They always show the values the
+run uses: choosing a scenario moves them to its values, and a note says when they differ from the
+running campaign's until Reset builds it again.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import html
-import math
-from dataclasses import replace
+import time
 from itertools import takewhile
 
+import matplotlib.dates as mdates
 import numpy as np
 import solara
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from mesa.visualization import SolaraViz
-from mesa.visualization.utils import update_counter
+from mesa.visualization.utils import force_update, update_counter
 
+from sim.app_controls import (
+    EXPLORED,
+    RUN_CHOICES,
+    apply_controls,
+    controls_changed,
+    date_choices,
+    param_label,
+    rule_label,
+    scenario_values,
+    slider_step,
+)
 from sim.calendar import START_DATE, date_of
 from sim.codes import SIDES
 from sim.experiments.runner import spawn_seeds
 from sim.geography.export import MapBackdrop
 from sim.model import CampaignModel
-from sim.params import DECLARATION, Param
 from sim.plots.animation import ENGAGEMENT_WINDOW, MapPanel
 from sim.plots.style import SIDE_COLOURS, SIDE_LABELS
 from sim.rules import RULES
-from sim.scenario import Scenario
 from sim.scenarios import resolve_scenario, scenario_names
 
 TITLE = "The battle for Deir ez-Zor, 2017-2019"
 MASTER_SEED = 20170910  # the default master seed of `run.py run`: run N of the app is run N of `run.py run`
-RUN_CHOICES = 20  # the default number of replications of `run.py run`
-SLIDER_STEPS = 100  # a slider moves in about this many steps from its low to its high value
-RULE_LABEL_CHARS = 64
-ACRONYMS = {"isis": "ISIS", "sdf": "SDF", "pmf": "PMF", "us": "US", "r1": "R1"}
 RECENT_CHANGES = 30  # places changing hands listed, most recent first
 PLAY_INTERVAL_MS = 10  # pause between days when playing; drawing the map takes longer anyway
 MAP_DPI = 90
 PLOT_DPI = 90
 
 
-# ----- the model, built from keyword arguments -------------------------------------------------
-def apply_controls(scenario: Scenario, controls: dict) -> Scenario:
-    """``scenario`` with the app's parameter values and rule switches applied.
-
-    ``controls`` maps declared parameter names to values (a value equal to the declared default keeps
-    the scenario's own) and rule ids to on/off (off switches the rule off). Anything else is an error.
-    """
-    unknown = sorted(set(controls) - set(DECLARATION) - set(RULES))
-    if unknown:
-        raise ValueError(f"not a parameter or a rule: {', '.join(unknown)}")
-    changes = {}
-    for name, value in controls.items():
-        if name in DECLARATION:
-            if isinstance(value, float):
-                value = float(f"{value:.10g}")  # a slider's 0.30000000000000004 is 0.3
-            checked = DECLARATION[name].check(value)
-            if checked != DECLARATION[name].default:
-                changes[name] = checked
-    switched_off = {rule for rule, on in controls.items() if rule in RULES and not on}
-    scenario = scenario.with_params(**changes) if changes else scenario
-    return replace(scenario, rules_off=frozenset(scenario.rules_off | switched_off))
-
-
+# ----- the model, built from the controls' values ------------------------------------------------
 class AppModel(CampaignModel):
-    """The campaign model built from the app's controls, given as keyword arguments as SolaraViz does."""
+    """The campaign model built from the app's control values, given as keyword arguments; it keeps
+    them (``controls``) so the page can tell when the controls shown have changed since."""
 
-    def __init__(self, scenario_name: str = "baseline", run: int = 0, scenario=None, **controls):
-        # ``scenario`` is what Mesa's reset button adds on its own (a Mesa scenario holding only a random
-        # generator); the campaign's scenario is ``scenario_name``, and its seed comes from ``run``.
-        del scenario
+    def __init__(self, scenario_name: str = "baseline", run: int = 0, **controls):
         self.run_number = int(run)
         self.reference = resolve_scenario(scenario_name)  # the shipped scenario, before the controls
-        super().__init__(apply_controls(self.reference, controls), rng=run_seed(self.run_number))
+        self.controls = {**scenario_values(scenario_name, self.run_number), **controls}
+        chosen = {k: v for k, v in self.controls.items() if k not in ("scenario_name", "run")}
+        super().__init__(apply_controls(self.reference, chosen), rng=run_seed(self.run_number))
 
 
 def run_seed(run: int) -> int:
     """The seed of run ``run`` of ``run.py run`` with its default master seed."""
     return spawn_seeds(MASTER_SEED, max(RUN_CHOICES, run + 1))[run]
-
-
-# ----- the controls, generated from the declaration --------------------------------------------
-def slider_step(param: Param) -> float | int:
-    """A round step (1, 2 or 5 times a power of ten) that moves the slider from low to high in about
-    SLIDER_STEPS steps and lands on the default."""
-    span = float(param.high) - float(param.low)
-    if span <= 0:
-        return 1
-    power = 10 ** math.floor(math.log10(span / SLIDER_STEPS))
-    for step in (5 * power, 2 * power, power, power / 2, power / 5, power / 10):
-        if param.kind is int and step < 1:
-            return 1
-        offset = (float(param.default) - float(param.low)) / step
-        if abs(offset - round(offset)) < 1e-6:
-            return int(step) if param.kind is int else float(f"{step:.12g}")
-    return 1 if param.kind is int else power / 10
-
-
-def date_choices(param: Param) -> list[str]:
-    """The first of every month from a date parameter's low to its high, and its default, as ISO dates."""
-    day, high = param.low.replace(day=1), param.high
-    choices = {param.default.isoformat()}
-    while day <= high:
-        if day >= param.low:
-            choices.add(day.isoformat())
-        day = (day + dt.timedelta(days=32)).replace(day=1)
-    return sorted(choices)
-
-
-def param_label(param: Param) -> str:
-    """A slider's label: the parameter's name in words, its unit, its default and its rule."""
-    words = " ".join(ACRONYMS.get(word, word) for word in param.name.split("_"))
-    words = words[0].upper() + words[1:]
-    unit = f"{param.unit}, " if param.unit else ""
-    rule = f" [{param.rule}]" if param.rule else ""
-    return f"{words} ({unit}default {param.default}){rule}"
-
-
-def param_control(param: Param) -> dict:
-    """The SolaraViz input for one declared parameter: a slider, a checkbox or a choice of dates."""
-    label = param_label(param)
-    if param.kind is bool:
-        return {"type": "Checkbox", "value": param.default, "label": label}
-    if param.kind is dt.date:
-        return {"type": "Select", "value": param.default.isoformat(), "values": date_choices(param), "label": label}
-    kind = "SliderInt" if param.kind is int else "SliderFloat"
-    return {
-        "type": kind, "value": param.default, "min": param.low, "max": param.high, "step": slider_step(param),
-        "label": label,
-    }
-
-
-def rule_label(rule_id: str) -> str:
-    """A rule switch's label: the rule's id and statement, shortened to fit the sidebar."""
-    statement = RULES[rule_id].statement
-    if len(statement) > RULE_LABEL_CHARS:
-        statement = statement[: RULE_LABEL_CHARS - 1].rstrip() + "…"
-    return f"{rule_id}: {statement}"
-
-
-def model_params() -> dict:
-    """SolaraViz's model parameters: the scenario, the run, every ``explore`` parameter, each rule."""
-    controls = {
-        "scenario_name": {"type": "Select", "value": "baseline", "values": scenario_names(), "label": "Scenario"},
-        "run": {
-            "type": "SliderInt", "value": 0, "min": 0, "max": RUN_CHOICES - 1, "step": 1,
-            "label": "Run (the seed of run N of run.py run)",
-        },
-    }
-    for param in DECLARATION.values():
-        if param.explore:
-            controls[param.name] = param_control(param)
-    for rule_id in RULES:
-        controls[rule_id] = {"type": "Checkbox", "value": True, "label": rule_label(rule_id)}
-    return controls
 
 
 # ----- what the page shows ---------------------------------------------------------------------
@@ -219,7 +126,10 @@ class SidePlots:
             ax.grid(alpha=0.3)
         self.valley_ax.set_ylabel("valley held, km²")
         self.fighters_ax.set_ylabel("fighters")
-        self.fighters_ax.set_xlabel(f"days since {START_DATE:%d %B %Y}")
+        self.fighters_ax.set_xlabel("date")
+        locator = mdates.AutoDateLocator(maxticks=6)
+        self.fighters_ax.xaxis.set_major_locator(locator)
+        self.fighters_ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
         self.figure.legend(
             handles=[self.lines["valley", code] for code in range(1, len(SIDES) + 1)],
             loc="upper center", ncol=2, fontsize=7.5, frameon=False,
@@ -228,13 +138,13 @@ class SidePlots:
 
     def show(self, model: CampaignModel) -> None:
         """Draw the model's days 0..today."""
-        days = np.arange(model.day + 1)
+        days = mdates.date2num(START_DATE) + np.arange(model.day + 1)
         recorder = model.recorder
         for code in range(1, len(SIDES) + 1):
             self.lines["valley", code].set_data(days, recorder.valley[: model.day + 1, code])
             self.lines["fighters", code].set_data(days, recorder.fighters[: model.day + 1, code])
         for ax, values in ((self.valley_ax, recorder.valley), (self.fighters_ax, recorder.fighters)):
-            ax.set_xlim(0, max(model.day, 10))
+            ax.set_xlim(days[0], days[0] + max(model.day, 30))
             ax.set_ylim(0, 1.08 * max(float(values[: model.day + 1, 1:].max()), 1.0))
 
 
@@ -336,29 +246,104 @@ def CampaignDashboard(model: AppModel):  # noqa: N802 (components are CamelCase,
     return column
 
 
-# Mesa lays components out on a grid of fixed-height cells; the two panels (map; dashboard) sit side by
-# side on its first row, so each may grow to show all of its content without covering another.
+# The sidebar is narrowed so that the map, which takes the wider share of the main area, has room at
+# 1280x720; Solara's "runs on Solara" banner is switched off by the server (run.py viz).
 PAGE_CSS = """
-.vue-grid-layout { min-height: 1000px; }
-.vue-grid-item:has(.campaign-map), .vue-grid-item:has(.campaign-dashboard) { min-height: 980px; }
+.v-navigation-drawer.solara-content-main { width: 320px !important; min-width: 320px !important; }
+.campaign-layout { display: flex; flex-wrap: wrap; gap: 12px; width: 100%; align-items: flex-start; }
+.campaign-layout > .campaign-map { flex: 3 1 520px; min-width: 0; }
+.campaign-layout > .campaign-dashboard { flex: 2 1 300px; min-width: 0; }
 .campaign-map img, .territory-plot img { width: 100%; height: auto; }
 .place-changes { max-height: 330px; overflow-y: auto; }
 .side-table td.number { text-align: right; }
-.v-input__slider .v-input__slot { flex-wrap: wrap; }
-.v-input__slider .v-input__slot > .v-label { flex: 0 0 100%; white-space: normal; font-size: 13px; }
+.campaign-controls .v-label { white-space: normal; height: auto; font-size: 13px; line-height: 1.3; }
+.campaign-controls .v-input__slider .v-input__slot { flex-wrap: wrap; }
+.campaign-controls .v-input__slider .v-input__slot > .v-label { flex: 0 0 100%; }
+.controls-changed { background: #fff3cd; border-left: 4px solid #e0a800; padding: 6px 8px; font-size: 13px; }
 """
 
-COMPONENTS = [CampaignMap, CampaignDashboard]
+
+def param_input(param, value, on_value) -> None:
+    """The input for one explored parameter, showing ``value``: a slider, a checkbox or a date choice."""
+    label = param_label(param, value)
+    if param.kind is bool:
+        solara.Checkbox(label=label, value=value, on_value=on_value)
+    elif param.kind is dt.date:
+        solara.Select(label, value=value, values=date_choices(param), on_value=on_value)
+    else:
+        slider = solara.SliderInt if param.kind is int else solara.SliderFloat
+        slider(label, value=value, min=param.low, max=param.high, step=slider_step(param), on_value=on_value)
+
+
+@solara.component
+def CampaignControls(controls: solara.Reactive, running: dict):  # noqa: N802 (components are CamelCase)
+    """The scenario, the run, the explored parameters and the rules, each showing the value that will run."""
+    values = controls.value
+
+    def choose_scenario(name: str) -> None:
+        controls.set(scenario_values(name, values["run"]))
+
+    def setter(name: str):
+        return lambda value: controls.set({**controls.value, name: value})
+
+    with solara.Column(classes=["campaign-controls"]):
+        changed = controls_changed(values, running)
+        if changed:
+            solara.HTML(unsafe_innerHTML="<b>Changed: press Reset</b> to run with the controls as shown ("
+                        + html.escape(", ".join(changed)) + ").", classes=["controls-changed"])
+        with solara.Card("Scenario and run"):
+            solara.Select("Scenario", value=values["scenario_name"], values=scenario_names(),
+                          on_value=choose_scenario)
+            solara.SliderInt(f"Run: {values['run']} (the seed of run N of run.py run)", value=values["run"],
+                             min=0, max=RUN_CHOICES - 1, on_value=setter("run"))
+        with solara.Card("Parameters"):
+            for param in EXPLORED:
+                param_input(param, values[param.name], setter(param.name))
+        with solara.Card("Rules (ticked: on)"):
+            for rule_id in RULES:
+                solara.Checkbox(label=rule_label(rule_id), value=values[rule_id], on_value=setter(rule_id))
 
 
 @solara.component
 def Page():  # noqa: N802 (components are CamelCase, as in Solara and React)
-    """The app: one campaign model per browser session, shown by Mesa's SolaraViz."""
-    model = solara.use_memo(AppModel, [])
+    """The app: one campaign per browser session; Play, Step, Reset and the controls in the sidebar,
+    the map and the dashboard side by side."""
+    first = solara.use_memo(AppModel, [])
+    model = solara.use_reactive(first)
+    controls = solara.use_reactive(dict(first.controls))
+    playing = solara.use_reactive(False)
+
+    def play() -> None:
+        while playing.value and model.value.running:
+            time.sleep(PLAY_INTERVAL_MS / 1000)
+            model.value.step()
+            force_update()
+
+    solara.lab.use_task(play, dependencies=[playing.value], prefer_threaded=True)
+
+    def step() -> None:
+        model.value.step()
+        force_update()
+
+    def reset() -> None:
+        playing.set(False)
+        model.set(AppModel(**controls.value))
+        force_update()
+
     with solara.Column(style="width: 100%") as page:
         solara.Style(PAGE_CSS)
-        SolaraViz(
-            model, components=list(COMPONENTS), model_params=model_params(), name=TITLE,
-            play_interval=PLAY_INTERVAL_MS,
-        )
+        solara.Title(TITLE)
+        with solara.AppBar():
+            solara.AppBarTitle(TITLE)
+        with solara.Sidebar():
+            with solara.Card("Campaign"), solara.Row(justify="space-between"):
+                solara.Button(label="Reset", color="primary", on_click=reset)
+                solara.Button(label="❚❚" if playing.value else "▶", color="primary",
+                              on_click=lambda: playing.set(not playing.value), disabled=not model.value.running)
+                solara.Button(label="Step", color="primary", on_click=step,
+                              disabled=playing.value or not model.value.running)
+            CampaignControls(controls, model.value.controls)
+        with solara.Div(classes=["campaign-layout"]):
+            CampaignMap(model.value)
+            CampaignDashboard(model.value)
     return page

@@ -3,7 +3,10 @@
 The app is served as ``run.py viz`` serves it, with no internet for the server or the browser. The
 test loads the page, checks the map is drawn, steps the campaign and sees the day and the territory
 plot change, changes a slider, a rule switch and the scenario, resets and sees them take effect,
-and saves a screenshot to results/app_browser.png. It is skipped, saying why, where Playwright or
+and saves screenshots to results/app_browser.png and, at 1280x720, results/app_1280x720.png. It
+checks that the controls show the scenario in use (no_russian_air's sorties slider at 0, R1 unticked in
+deconfliction_breaks), that a changed control is flagged until Reset and then really runs, and that
+none of Mesa's default controls are on the page. It is skipped, saying why, where Playwright or
 Chromium is missing; it never downloads a browser.
 """
 
@@ -22,6 +25,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SCREENSHOT = ROOT / "results" / "app_browser.png"
+SCREENSHOT_1280 = ROOT / "results" / "app_1280x720.png"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -40,6 +44,9 @@ if not Path(CHROMIUM).exists():
         allow_module_level=True,
     )
 
+expect = playwright_api.expect
+from sim.app_controls import slider_step  # noqa: E402
+from sim.params import DECLARATION  # noqa: E402
 from tests.app_server import running_app  # noqa: E402  (after the skips: it imports the app's command)
 
 
@@ -136,6 +143,16 @@ def distinct_colours(png: bytes) -> int:
     return len(Image.open(io.BytesIO(png)).convert("RGB").getcolors(maxcolors=1 << 20) or [])
 
 
+def choose_scenario(page, name: str) -> None:
+    page.locator(".v-select").filter(has_text="Scenario").click()
+    page.get_by_role("option", name=name, exact=True).click()
+    page.locator(".v-select").filter(has_text=name).first.wait_for(timeout=WAIT_MS)
+
+
+def rule_switch(page, rule: str):
+    return page.get_by_role("checkbox", name=re.compile(rf"^{rule}: "))
+
+
 def test_the_app_runs_a_campaign_in_a_real_browser(app, browser):
     page = browser.page
     page.goto(app.url, timeout=WAIT_MS)
@@ -159,22 +176,44 @@ def test_the_app_runs_a_campaign_in_a_real_browser(app, browser):
     wait_for_day(page, 2)
     wait_for_new_image(page, plot, plot_after_one)
 
-    # a slider, a rule switch and the scenario take effect when Reset builds a new campaign
+    # none of Mesa's default controls clutter the page, and nothing covers it
+    text = page.locator("body").inner_text()
+    for clutter in ("PAGE 0", "Play Interval", "Render Interval", "Use Threads", "Time:", "runs on Solara"):
+        assert clutter not in text, f"{clutter!r} is on the page"
+
+    # the controls show the scenario in use: choosing one moves the sliders and switches to its values
+    sorties = page.get_by_role("slider", name=re.compile(r"^Russian sorties per day"))
+    assert sorties.get_attribute("aria-valuenow") == "30"
+    choose_scenario(page, "deconfliction_breaks")
+    expect(rule_switch(page, "R1")).not_to_be_checked(timeout=5000)  # deconfliction_breaks switches R1 off
+    choose_scenario(page, "no_russian_air")
+    expect(sorties).to_have_attribute("aria-valuenow", "0", timeout=5000)  # no_russian_air's 0 sorties
+    expect(rule_switch(page, "R1")).to_be_checked(timeout=5000)
+    changed = page.locator(".controls-changed")
+    changed.wait_for(timeout=WAIT_MS)  # the view is stale until Reset, and the page says so
+    assert "press Reset" in changed.inner_text()
+
+    # what the controls show is what runs: sorties back to 30 in no_russian_air, a slider, a rule
+    sorties.focus()
+    for _ in range(round(30 / slider_step(DECLARATION["russian_sorties_per_day"]))):
+        page.keyboard.press("ArrowRight")
+    assert sorties.get_attribute("aria-valuenow") == "30"
     slider = page.get_by_role("slider", name=re.compile(r"^ISIS fighters city"))
     slider.focus()
     page.keyboard.press("End")
     assert slider.get_attribute("aria-valuenow") == "4000"
+    expect(page.locator(".campaign-controls")).to_contain_text("ISIS fighters city: 4,000 fighters")  # at rest
     page.get_by_text(re.compile(r"^R14: ")).click()
-    page.locator(".v-select").filter(has_text="Scenario").click()
-    page.get_by_role("option", name="no_russian_air").click()
     page.get_by_role("button", name="Reset").click()
     summary = page.locator(".scenario-summary")
     summary.filter(has_text="isis_fighters_city = 4000").wait_for(timeout=WAIT_MS)
     wait_for_day(page, 0)
     text = summary.inner_text()
     assert "Scenario: no_russian_air" in text
+    assert "russian_sorties_per_day = 30" in text, text
     assert re.search(r"Rules off:.*\bR14\b", text), text
     assert fighters(page, "isis") == isis_on_day_0 + 1500  # the city's ISIS garrison went from 2500 to 4000
+    changed.wait_for(state="detached", timeout=WAIT_MS)  # the controls match the campaign again
 
     # Play runs the campaign day after day until paused
     page.get_by_role("button", name="▶").click()
@@ -187,6 +226,12 @@ def test_the_app_runs_a_campaign_in_a_real_browser(app, browser):
 
     SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOT), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.wait_for_timeout(1000)
+    page.screenshot(path=str(SCREENSHOT_1280))
+    map_width = page.locator(map_image).bounding_box()["width"]
+    assert map_width >= 500, f"at 1280x720 the map is drawn {map_width:.0f} px wide"
+    assert "samesite" not in app.log_tail(500).lower(), "the server log repeats Solara's cookie warning"
     assert not browser.outside_requests, f"the page asked for outside resources: {browser.outside_requests}"
     assert not browser.failed_responses, f"requests failed: {browser.failed_responses}\n{app.log_tail()}"
 

@@ -8,6 +8,7 @@ import pytest
 
 from sim.cli import main
 from sim.experiments.compare import comparison_table, paired_interval, unpaired_interval
+from sim.experiments.comparison_printout import INTERVAL_DEFINITIONS
 from sim.experiments.runner import replicate
 from sim.scenario import baseline
 from sim.scenarios import resolve_scenario
@@ -84,6 +85,7 @@ def test_compare_writes_the_comparison_and_report_redraws_it_from_the_files(tmp_
     assert code == 0
     printed = capsys.readouterr().out
     assert "vs baseline" in printed and "Regime and allied fighters killed" in printed
+    assert INTERVAL_DEFINITIONS in printed
     table = pd.read_parquet(out / "comparison.parquet")
     assert set(table["scenario"]) == {"baseline", "no_russian_air"}
     assert {"median", "mean", "low95", "high95", "diff_mean", "diff_low95", "diff_high95"} <= set(table.columns)

@@ -1,6 +1,7 @@
 """``run.py run``: the tables, figures and manifest a run writes, and a failing run kept, not lost."""
 
 import json
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -78,3 +79,19 @@ def test_a_run_that_raises_is_recorded_and_the_others_finish(tmp_path, monkeypat
 def test_an_unknown_scenario_is_a_clear_error(capsys):
     assert main(["run", "no_such_scenario", "--days", "5"]) == 2
     assert "unknown scenario 'no_such_scenario'" in capsys.readouterr().err
+
+
+def test_every_file_the_run_writes_is_documented_in_the_readme(results):
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    undocumented = [p.name for p in results.iterdir() if f"`{p.name}`" not in readme]
+    assert not undocumented, f"written but not in README.md: {undocumented}"
+
+
+def test_params_with_an_unknown_group_exits_2_and_lists_the_groups(capsys):
+    from sim.params import PARAMETERS
+
+    assert main(["params", "--group", "nonsense"]) == 2
+    error = capsys.readouterr().err
+    assert "no parameter group 'nonsense'" in error
+    assert all(param.group in error for param in PARAMETERS)
+    assert main(["params", "--group", "air"]) == 0

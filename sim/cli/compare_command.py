@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 from pathlib import Path
 
@@ -14,9 +13,10 @@ def register(subparsers) -> None:
     parser = subparsers.add_parser(
         "compare", help="run scenarios with common random numbers and compare their outcomes",
         description="Run every scenario with the same N seeds (common random numbers) and write the "
-        "tables of all runs, comparison.parquet (per outcome and scenario: median, mean, 95%% interval, "
-        "and the paired difference against the first scenario with its 95%% confidence interval) and "
-        "figures. Scenarios are shipped names or scenario files.",
+        "tables of all runs, comparison.parquet (per outcome and scenario: median, mean, the middle 95%% of "
+        "the runs, and the mean paired difference against the first scenario with its 95%% confidence interval) and "
+        "figures. Scenarios are shipped names or scenario files. The print-out defines each of its "
+        "columns above the table. From Python: sim.experiments.scenario_comparison.compare_scenarios.",
     )
     parser.add_argument("scenarios", nargs="+", metavar="SCENARIO",
                         help="two or more scenarios; the first is the reference")
@@ -28,9 +28,8 @@ def register(subparsers) -> None:
 
 def run(args) -> int:
     from sim.cli.common import UserInputError
-    from sim.experiments.compare import comparison_table, format_comparison
-    from sim.experiments.runner import default_snapshot_days, run_many, spawn_seeds
-    from sim.experiments.store import read_table, write_results, write_table
+    from sim.experiments.runner import spawn_seeds
+    from sim.experiments.scenario_comparison import compare_scenarios, default_folder
     from sim.plots.report import draw_run_figures
     from sim.scenarios import resolve_scenario
 
@@ -40,30 +39,22 @@ def run(args) -> int:
     names = [s.name for s in scenarios]
     if len(set(names)) != len(names):
         raise UserInputError(f"scenario names must differ to be compared: {', '.join(names)}")
-    out = args.out or Path("results") / ("compare_" + "_vs_".join(names[:3]))
-    seeds = spawn_seeds(args.seed, args.replications)
-    jobs = [(s, i, seed, args.days, default_snapshot_days(s, args.days))
-            for s in scenarios for i, seed in enumerate(seeds)]
-    started = dt.datetime.now()
-    bar, tick = progress_bar(len(jobs), "compare")
-    results = run_many(jobs, workers=args.workers, progress=tick)
+    out = args.out or default_folder(names)
+    bar, tick = progress_bar(len(scenarios) * len(spawn_seeds(args.seed, args.replications)), "compare")
+    comparison = compare_scenarios(scenarios, args.replications, seed=args.seed, days=args.days, out=out,
+                                   workers=args.workers, progress=tick, command=" ".join(["run.py", *sys.argv[1:]]))
     bar.close()
-    write_results(out, scenarios, results, master_seed=args.seed, started=started,
-                  command=" ".join(["run.py", *sys.argv[1:]]), days=args.days)
-    summary = read_table(out, "summary")
-    if summary.empty:
+    if comparison.summary.empty:
         print("error: every run failed; see manifest.json", file=sys.stderr)
         return 1
-    table = comparison_table(summary, names)
-    write_table(table, out / "comparison.parquet")
     figures = draw_run_figures(out)
     if args.animate:
         figures.append(animate_pair(scenarios[:2], args.seed, args.days, args.animate))
-    print(format_comparison(table))
+    print(comparison.printout())
     print(f"\nwrote {out}/: comparison.parquet, the run tables, " + ", ".join(f.name for f in figures))
-    failed = sum(not r.ok for r in results)
-    if failed:
-        print(f"error: {failed} of {len(results)} runs failed; see {out}/manifest.json", file=sys.stderr)
+    if comparison.failed:
+        print(f"error: {comparison.failed} of {len(comparison.results)} runs failed; see {out}/manifest.json",
+              file=sys.stderr)
         return 1
     return 0
 

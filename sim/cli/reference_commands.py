@@ -6,7 +6,8 @@ from __future__ import annotations
 def register(subparsers) -> None:
     params = subparsers.add_parser("params", help="list every parameter: default, unit, range, source",
                                    description="The one declaration every scenario file, flag and app reads.")
-    params.add_argument("--group", default=None, help="only this group (run, map, forces, air, combat, ...)")
+    params.add_argument("--group", default=None,
+                        help="only this group (run, map, forces, air, combat, ...); an unknown group lists them all")
     params.set_defaults(handler=list_params)
     rules = subparsers.add_parser("rules", help="list the rules R1-R15: statement, paragraphs, code",
                                   description="The article's rules as the model carries them.")
@@ -14,8 +15,12 @@ def register(subparsers) -> None:
 
 
 def list_params(args) -> int:
+    from sim.cli.common import UserInputError
     from sim.params import PARAMETERS
 
+    groups = list(dict.fromkeys(param.group for param in PARAMETERS))
+    if args.group is not None and args.group not in groups:
+        raise UserInputError(f"no parameter group {args.group!r}; the groups are: {', '.join(groups)}")
     group = None
     for param in PARAMETERS:
         if args.group and param.group != args.group:

@@ -17,7 +17,8 @@ def register(subparsers) -> None:
 
 def run(args) -> int:
     from sim.cli.common import UserInputError
-    from sim.experiments.compare import comparison_table, format_comparison
+    from sim.experiments.compare import comparison_table
+    from sim.experiments.comparison_printout import format_comparison
     from sim.experiments.store import read_manifest, read_table, write_table
     from sim.plots.report import draw_run_figures
 
@@ -31,10 +32,10 @@ def run(args) -> int:
     if len(names) > 1 and not summary.empty:
         table = comparison_table(summary, names)
         write_table(table, args.folder / "comparison.parquet")
-        print(format_comparison(table))
+        print(format_comparison(table, days=manifest.get("days")))
     elif not summary.empty:
         from sim.cli.run_command import print_summary_table
 
-        print_summary_table(summary)
+        print_summary_table(summary, days=manifest.get("days"))
     print(f"redrew {', '.join(f.name for f in figures)} in {args.folder}/ ({manifest['command']})")
     return 0

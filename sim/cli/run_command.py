@@ -17,7 +17,8 @@ def register(subparsers) -> None:
         help="run a scenario N times; write tables, figures and a manifest",
         description="Run a scenario (a shipped name or a scenario file) with replications whose seeds "
         "are spawned from one master seed, and write DIR/manifest.json, timeseries.parquet, "
-        "events.parquet, control.parquet, summary.parquet and figures (maps, territory, key places).",
+        "events.parquet, control.parquet, log.parquet, summary.parquet, snapshots.npz, layers.npz and figures "
+        "(maps, territory, key places); every file is described in README.md.",
     )
     add_run_options(parser, default_out=None)
     parser.add_argument("scenario", nargs="?", default="baseline", help="scenario name or file (default: baseline)")
@@ -109,9 +110,10 @@ def run(args) -> int:
         days=args.days,
     )
     figures = draw_run_figures(out)
-    print_summary(results)
+    print_summary(results, args.days)
     print(
-        f"wrote {out}/: manifest.json, timeseries, events, control, summary (.parquet), "
+        f"wrote {out}/: manifest.json, timeseries, events, control, log, summary (.parquet), snapshots.npz, "
+        "layers.npz, "
         + ", ".join(f.name for f in figures)
     )
     failed = sum(not r.ok for r in results)
@@ -124,31 +126,21 @@ def run(args) -> int:
     return 0
 
 
-def print_summary(results) -> None:
+def print_summary(results, days: int | None = None) -> None:
     import numpy as np
     import pandas as pd
 
     good = [r for r in results if r.ok]
     if good:
         summary = pd.DataFrame([{"scenario": r.scenario, "run_id": r.run_id, **r.summary} for r in good])
-        print_summary_table(summary, float(np.median([r.seconds for r in good])))
+        print_summary_table(summary, float(np.median([r.seconds for r in good])), days)
 
 
-def print_summary_table(summary, seconds: float | None = None) -> None:
-    """Each outcome's median and 10-90% range over the runs of a summary table."""
-    import numpy as np
-
-    from sim.experiments.compare import format_value
-    from sim.outcomes import OUTCOMES
+def print_summary_table(summary, seconds: float | None = None, days: int | None = None) -> None:
+    """Each outcome's median, mean and middle 95% of the runs of a summary table, labelled and with units."""
+    from sim.experiments.compare import comparison_table
+    from sim.experiments.comparison_printout import format_comparison
 
     timing = f", median {seconds:.2f} s per run" if seconds is not None else ""
     print(f"\n{summary['scenario'].iloc[0]}: {len(summary)} runs{timing}")
-    for outcome in OUTCOMES:
-        values = summary[outcome.name].to_numpy(dtype=float)
-        happened = values[~np.isnan(values)]
-        if not happened.size:
-            print(f"  {outcome.label}: never")
-            continue
-        low, median, high = (format_value(v, outcome.kind) for v in np.percentile(happened, [10, 50, 90]))
-        missing = "" if happened.size == values.size else f"  (never in {values.size - happened.size} runs)"
-        print(f"  {outcome.label}: {median} [{low} .. {high}]{missing}")
+    print(format_comparison(comparison_table(summary), days=days))

@@ -1,4 +1,4 @@
-"""``run.py viz``: serve the browser app (Mesa's SolaraViz page in ``sim/app.py``) on 127.0.0.1."""
+"""``run.py viz``: serve the browser app (the Solara page in ``sim/app.py``) on 127.0.0.1."""
 
 from __future__ import annotations
 
@@ -17,16 +17,20 @@ HOST = "127.0.0.1"  # this machine only: the app runs models for whoever reaches
 DEFAULT_PORT = 8765
 APP_MODULE = "sim.app"
 ROOT = Path(__file__).resolve().parents[2]
-OFFLINE_SETTINGS = {
+SERVER_SETTINGS = {
     "SOLARA_ASSETS_PROXY": "True",  # serve the front end from the local cache that solara-assets fills
     "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",  # no usage reports sent from the server
+    "SOLARA_THEME_SHOW_BANNER": "False",  # no "This website runs on Solara" over the page's corner
+    # Solara warns on every page load that it falls back to SameSite=lax cookies when served over plain
+    # http on 127.0.0.1; that fallback is what a local app wants, so the warning is left out of the log.
+    "PYTHONWARNINGS": "ignore:Cookies with samesite=none require https:UserWarning",
 }
 
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
         "viz",
-        help="serve the interactive map in the browser (Mesa SolaraViz) on 127.0.0.1",
+        help="serve the interactive map in the browser (a Solara page) on 127.0.0.1",
         description="Serve the browser app on http://127.0.0.1:PORT: the campaign map with control, "
         "units and engagements; play, step and reset; the scenario, the parameters most worth turning "
         "and the rules R1-R15 as controls; live plots of territory and strength by side and key places "
@@ -92,7 +96,7 @@ def server_command(port: int, *, open_browser: bool) -> list[str]:
 
 def server_environment() -> dict[str, str]:
     """This process's environment with the app's offline settings and the project on the import path."""
-    env = {**os.environ, **OFFLINE_SETTINGS}
+    env = {**os.environ, **SERVER_SETTINGS}
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p)
     return env
 

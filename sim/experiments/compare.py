@@ -1,10 +1,11 @@
 """Comparing scenarios run with common random numbers: the same seeds for every scenario.
 
-For each outcome and scenario: runs where it happened, median, mean and a 95% interval of the runs;
+For each outcome and scenario: runs where it happened, median, mean and the middle 95% of the runs
+(their 2.5th to 97.5th percentile, ``low95`` .. ``high95``);
 for each scenario against the first: the paired difference (run by run, same seed) with a 95%
 confidence interval (Student t over the paired differences), and, for contrast, the unpaired
 (Welch) interval on the same runs. Pairing removes the variation the scenarios share, so its
-interval is narrower when the scenarios differ little.
+interval is narrower when the scenarios differ little. The text form is in ``comparison_printout``.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from scipy import stats
 
 from sim.outcomes import OUTCOMES
 
+RANGE_PERCENTILES = (2.5, 97.5)  # the range of runs printed and stored as low95 .. high95
 COLUMNS = [
     "outcome", "label", "unit", "kind", "scenario", "runs", "happened", "median", "mean", "low95", "high95",
     "paired_runs", "diff_mean", "diff_low95", "diff_high95", "unpaired_low95", "unpaired_high95",
@@ -68,8 +70,8 @@ def comparison_table(summary: pd.DataFrame, scenarios: list[str] | None = None) 
                 "scenario": scenario, "runs": int(values.size), "happened": int(happened.size),
                 "median": float(np.median(happened)) if happened.size else math.nan,
                 "mean": float(happened.mean()) if happened.size else math.nan,
-                "low95": float(np.percentile(happened, 2.5)) if happened.size else math.nan,
-                "high95": float(np.percentile(happened, 97.5)) if happened.size else math.nan,
+                "low95": float(np.percentile(happened, RANGE_PERCENTILES[0])) if happened.size else math.nan,
+                "high95": float(np.percentile(happened, RANGE_PERCENTILES[1])) if happened.size else math.nan,
             }
             common = reference.index.intersection(mine.index)
             paired = (mine.loc[common, outcome.name].to_numpy(float)
@@ -80,41 +82,3 @@ def comparison_table(summary: pd.DataFrame, scenarios: list[str] | None = None) 
                 reference[outcome.name].to_numpy(float), values)
             rows.append(row)
     return pd.DataFrame(rows, columns=COLUMNS)
-
-
-def format_value(value: float, kind: str, difference: bool = False) -> str:
-    """A value as a reader wants it: dates for days, percentages for shares, thousands separators."""
-    from sim.calendar import date_of
-
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "—"
-    if kind == "day" and not difference:
-        return date_of(math.floor(value)).isoformat()
-    if kind == "day":
-        return f"{value:+.0f} d"
-    if kind == "share":
-        return f"{value:+.0%}" if difference else f"{value:.0%}"
-    return f"{value:+,.0f}" if difference else f"{value:,.0f}"
-
-
-def format_comparison(table: pd.DataFrame) -> str:
-    """The comparison as a readable text table."""
-    lines = []
-    scenarios = list(dict.fromkeys(table["scenario"]))
-    reference = scenarios[0]
-    width = max(len(s) for s in scenarios)
-    for outcome, rows in table.groupby("outcome", sort=False):
-        first = rows.iloc[0]
-        lines.append(f"\n{first['label']} ({first['unit']})")
-        for _, row in rows.iterrows():
-            kind = row["kind"]
-            spread = f"{format_value(row['median'], kind)} [{format_value(row['low95'], kind)} .. " \
-                     f"{format_value(row['high95'], kind)}]"
-            never = "" if row["happened"] == row["runs"] else f" (in {row['happened']}/{row['runs']} runs)"
-            diff = ""
-            if row["scenario"] != reference:
-                low, high = (format_value(row[k], kind, True) for k in ("diff_low95", "diff_high95"))
-                diff = f"   vs {reference}: {format_value(row['diff_mean'], kind, True)} [{low} .. {high}]"
-            lines.append(f"  {row['scenario']:<{width}}  {spread}{never}{diff}")
-        del outcome
-    return "\n".join(lines)

@@ -4,10 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sim.experiments.compare import comparison_table
 from sim.experiments.store import read_manifest, read_snapshots, read_table
 from sim.geography.export import MapBackdrop
-from sim.plots.compare import plot_outcome_distributions
+from sim.plots.compare import plot_outcome_distributions, plot_paired_differences
 from sim.plots.runs import plot_maps, plot_territory, plot_timeline
+
+
+def record_table():
+    """The historical record's dated events (validation/events.csv) as a table."""
+    from sim.validation.records import events_frame, read_events
+
+    return events_frame(read_events())
 
 
 def draw_run_figures(folder: str | Path) -> list[Path]:
@@ -22,7 +30,8 @@ def draw_run_figures(folder: str | Path) -> list[Path]:
     names = {p["id"]: p["name"] for p in backdrop.meta["places"]}
     last_day = int(timeseries["day"].max())
     scenarios = list(dict.fromkeys(timeseries["scenario"]))
-    figures = [plot_territory(timeseries, folder / "territory.png")]
+    record = record_table()
+    figures = [plot_territory(timeseries, folder / "territory.png", record=record)]
     snapshots = read_snapshots(folder)
     for scenario in scenarios:
         suffix = "" if len(scenarios) == 1 else f"_{scenario}"
@@ -32,7 +41,8 @@ def draw_run_figures(folder: str | Path) -> list[Path]:
                 last_day,
                 folder / f"timeline{suffix}.png",
                 names=names,
-                title=f"{scenario}: key places, most common controller over runs",
+                title=f"{scenario}: key places, share of runs in which each side holds each",
+                record=record,
             )
         )
         first_run = int(timeseries[timeseries["scenario"] == scenario]["run_id"].min())
@@ -40,6 +50,10 @@ def draw_run_figures(folder: str | Path) -> list[Path]:
         if maps:
             figures.append(maps)
     if len(scenarios) > 1:
-        figures.append(plot_outcome_distributions(read_table(folder, "summary"), folder / "outcomes.png"))
+        summary = read_table(folder, "summary")
+        figures.append(plot_outcome_distributions(summary, folder / "outcomes.png"))
+        differences = plot_paired_differences(comparison_table(summary, scenarios), folder / "differences.png")
+        if differences:
+            figures.append(differences)
     del manifest
     return figures
