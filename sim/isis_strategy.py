@@ -1,0 +1,167 @@
+"""ISIS's strategy (R12, ¶10, ¶11): trade space for time, then hold the core it can keep.
+
+Each plan cycle the ISIS commander values every valley town it holds (the people and oil within
+reach of it, its prepared defences) against the force it would need to hold it (the enemy's
+combat power within ``isis_threat_km``, over ISIS's defence there and the ratio at which it falls
+back), and picks a core: the town worth most per fighter needed, then the next-best towns within
+``isis_core_km`` of those already chosen, while its force covers their needs (with ``isis_reserve``
+kept back). Nothing names a place: the core emerges from the valuation. Then a posture per town:
+
+- **hold** (the core): its units defend and counter-attack;
+- **delay** (outside the core, the enemy within reach): its units fight, give ground early
+  (``isis_delay_ratio``) and go back to the core before they are encircled;
+- **abandon** (outside the core, no enemy near): its units withdraw intact to the core;
+- **raid** (units in the desert, away from every held town): they go for the enemy's roads.
+
+A weak ISIS gives up its far towns and concentrates; a strong one holds forward.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.agents import ATTACK, DEFEND, MOVE, Unit
+from sim.codes import Terrain, side_code
+
+ISIS = side_code("isis")
+HOLD, DELAY, ABANDON, RAID = "hold", "delay", "abandon", "raid"
+PEOPLE_UNIT = 10_000.0  # residents counted per unit of value (so people and one oil field weigh alike)
+
+
+def town_values(model, towns: np.ndarray) -> np.ndarray:
+    """What each town (flat cell) is worth to ISIS: residents within reach (per 10,000), oil within
+    reach (al-Omar = 1), and its prepared defences."""
+    radius = model.reach_radius
+    residents = model.population.residents
+    oil = model.layers["oil"]
+    fortification = model.fortification
+    values = []
+    for cell in towns.tolist():
+        x, y = divmod(cell, model.ny)
+        window = (slice(max(x - radius, 0), x + radius + 1), slice(max(y - radius, 0), y + radius + 1))
+        values.append(float(residents[window].sum()) / PEOPLE_UNIT + float(oil[window].sum())
+                      + float(fortification[x, y]))
+    return np.array(values)
+
+
+def enemy_power_near(model, towns: np.ndarray, km: float) -> np.ndarray:
+    """The combat power of units hostile to ISIS within ``km`` of each town."""
+    hostile = [u for u in model.units if model.relations.hostile[ISIS, u.code]]
+    if not hostile or not towns.size:
+        return np.zeros(towns.size)
+    cell_km = model.layers.frame.cell_km
+    tx, ty = np.divmod(towns, model.ny)
+    ux, uy = np.divmod(np.array([u.flat for u in hostile]), model.ny)
+    power = np.array([u.strength * u.effectiveness for u in hostile])
+    apart = np.maximum(np.abs(tx[:, None] - ux[None, :]), np.abs(ty[:, None] - uy[None, :])) * cell_km
+    return (apart <= km) @ power
+
+
+def defence_at(model, cell: int) -> float:
+    """ISIS's defence multiplier in a cell: terrain and prepared defences (its fighters' kind aside)."""
+    params = model.params
+    terrain = model.terrain_flat[cell]
+    multiplier = params.urban_defence if terrain == Terrain.URBAN else (
+        params.valley_defence if terrain == Terrain.VALLEY else 1.0)
+    return multiplier * (1.0 + model.fortification_flat[cell])
+
+
+def choose_core(model, towns: np.ndarray, power: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The towns ISIS holds as its core (a boolean per town), each town's value and the enemy's power
+    near it. Greedy on value per fighter needed, grown from the best town by neighbours within
+    ``isis_core_km``, while ``power`` (less the reserve) covers the needs."""
+    params = model.params
+    values = town_values(model, towns)
+    threat = enemy_power_near(model, towns, params.isis_threat_km)
+    minimum = params.isis_unit_size * model.kinds["isis"].firepower
+    need = np.array([max(minimum, t / (params.isis_fallback_ratio * defence_at(model, c)))
+                     for t, c in zip(threat.tolist(), towns.tolist(), strict=True)])
+    worth = values / need
+    budget = power * (1.0 - params.isis_reserve)
+    core = np.zeros(towns.size, dtype=bool)
+    if not towns.size:
+        return core, values, threat
+    tx, ty = np.divmod(towns, model.ny)
+    apart = np.maximum(np.abs(tx[:, None] - tx[None, :]), np.abs(ty[:, None] - ty[None, :])) * model.layers.frame.cell_km
+    best = int(np.argmax(worth))
+    core[best] = True
+    spent = need[best]
+    while True:
+        near = ~core & (apart[core].min(axis=0) <= params.isis_core_km)
+        if not near.any():
+            break
+        candidate = int(np.flatnonzero(near)[np.argmax(worth[near])])
+        if spent + need[candidate] > budget:
+            break
+        core[candidate] = True
+        spent += need[candidate]
+    return core, values, threat
+
+
+def plan(commander) -> None:
+    """Postures and objectives for every ISIS unit (the module's docstring)."""
+    model = commander.model
+    params = model.params
+    units = commander.units()
+    towns = model.held_town_cells(ISIS)
+    for unit in units:
+        unit.posture, unit.objective = DEFEND, None
+    if not units:
+        return
+    if not towns.size:  # no town left: every unit stands where it is, a last stand
+        for unit in units:
+            unit.stance = HOLD
+        return
+    power = sum(u.strength * u.effectiveness for u in units)
+    core, _, threat = choose_core(model, towns, power)
+    model.isis_core = towns[core]
+    stance_of_town = np.where(core, HOLD, np.where(threat > 0, DELAY, ABANDON))
+    town_of = nearest_towns(model, units, towns)
+    reach = params.reach_km / model.layers.frame.cell_km
+    core_targets = np.unique(np.concatenate([model.town_cells_at(c) for c in towns[core].tolist()]))
+    to_core: list[Unit] = []
+    raiders: list[Unit] = []
+    for unit, (town, apart) in zip(units, town_of, strict=True):
+        if apart > reach:
+            unit.stance = RAID
+            raiders.append(unit)
+            continue
+        unit.stance = str(stance_of_town[town])
+        if unit.stance == ABANDON or (unit.stance == DELAY and in_danger(model, unit)):
+            to_core.append(unit)
+    if to_core:
+        objective = model.objective(ISIS, "the core", core_targets, [u.flat for u in to_core])
+        for unit in to_core:
+            unit.posture, unit.objective = MOVE, objective
+    if raiders:
+        targets = raid_targets(model)
+        if targets.size:
+            objective = model.objective(ISIS, "raids on the roads", targets, [u.flat for u in raiders])
+            for unit in raiders:
+                unit.posture, unit.objective = ATTACK, objective
+
+
+def nearest_towns(model, units: list[Unit], towns: np.ndarray) -> list[tuple[int, int]]:
+    """For each unit, the index of the nearest held town and its distance in cells."""
+    ux, uy = np.divmod(np.array([u.flat for u in units]), model.ny)
+    tx, ty = np.divmod(towns, model.ny)
+    apart = np.maximum(np.abs(ux[:, None] - tx[None, :]), np.abs(uy[:, None] - ty[None, :]))
+    nearest = apart.argmin(axis=1)
+    return list(zip(nearest.tolist(), apart[np.arange(len(units)), nearest].tolist(), strict=True))
+
+
+def in_danger(model, unit: Unit) -> bool:
+    """A delaying unit leaves before it is encircled: its supply is cut, or hostile units stand on
+    ``isis_encircled_neighbours`` or more of the cells around it."""
+    if unit in model.unsupplied:
+        return True
+    hostile = model.hostile_unit_cells(ISIS)
+    around = sum(1 for cell in model.neighbour_lists[unit.flat] if cell in hostile)
+    return around >= model.params.isis_encircled_neighbours
+
+
+def raid_targets(model) -> np.ndarray:
+    """Road cells held by ISIS's enemies in the desert: the regime's supply lines across the Badia."""
+    roads = model.static_cells("desert roads", lambda: np.flatnonzero(
+        model.layers["road"].ravel() & (model.terrain_flat == Terrain.DESERT)))
+    return roads[model.relations.hostile[ISIS][model.control_flat[roads]]]
