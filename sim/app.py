@@ -28,7 +28,7 @@ from sim.experiments.runner import spawn_seeds
 from sim.geography.export import MapBackdrop
 from sim.model import CampaignModel
 from sim.params import DECLARATION, Param
-from sim.plots.animation import ENGAGEMENT_WINDOW, MapPanel
+from sim.plots.animation import ENGAGEMENT_WINDOW, MapPanel, side_legend
 from sim.plots.style import SIDE_COLOURS, SIDE_LABELS
 from sim.rules import RULES
 from sim.scenario import Scenario
@@ -168,11 +168,12 @@ class LiveMap:
 
     def __init__(self, backdrop: MapBackdrop):
         self.backdrop = backdrop
-        self.figure = Figure(figsize=(6.6, 8.9), dpi=MAP_DPI)
+        self.figure = Figure(figsize=(6.6, 10.2), dpi=MAP_DPI)
         FigureCanvasAgg(self.figure)
-        map_ax = self.figure.add_axes([0.1, 0.12, 0.87, 0.82])
-        bar_ax = self.figure.add_axes([0.1, 0.035, 0.87, 0.03])
-        self.panel = MapPanel(map_ax, bar_ax, backdrop, "", legend=True)
+        map_ax = self.figure.add_axes([0.1, 0.255, 0.87, 0.715])
+        bar_ax = self.figure.add_axes([0.1, 0.205, 0.87, 0.026])
+        side_legend(self.figure.add_axes([0.02, 0.0, 0.96, 0.17], label="legend"), columns=3, fontsize=7)
+        self.panel = MapPanel(map_ax, bar_ax, backdrop, "", scale_bar=True)
 
     def show(self, model: CampaignModel) -> None:
         """Update the map to the model's day: control, units, recent engagements and the valley bar."""
