@@ -1,31 +1,32 @@
-"""Crops of the campaign map around Deir ez-Zor city and al-Bukamal, for docs/images/.
+"""Images of the map around Deir ez-Zor city and al-Bukamal, for docs/images/.
 
-Draws the map as ``run.py map`` does (same figure size and resolution) for one day of a results
-folder's run 0, with its units and the past fortnight's engagements, and saves the part of the figure
-covering each area as a small PNG.
+Draws the published map (``run.py map``'s figure, at its size and resolution) for one day of a results
+folder's run 0, with its units and the past fortnight's engagements, and saves each zoom panel (with
+its title and ticks) as a small PNG: what a reader of map.png sees of these areas.
 
     .venv/bin/python run.py run baseline --replications 1 --workers 1 --out results/area_images
     .venv/bin/python scripts/map_area_images.py results/area_images --day 54 --tag after
+
+(The "before" images were cropped at the same bounds from the whole map as commit 385c5f5 drew it,
+with that commit's version of this script.)
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 import matplotlib.pyplot as plt
-from PIL import Image
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # this checkout's sim, not an installed one
 
 from sim.calendar import date_of
 from sim.experiments.store import read_snapshots, read_table
 from sim.geography.export import MapBackdrop
-from sim.plots.map import draw_map
+from sim.plots.map import ZOOM_AREAS, map_figure
 
-AREAS = {  # name: (lon min, lon max, lat min, lat max)
-    "city": (39.95, 40.75, 34.95, 35.45),
-    "bukamal": (40.6, 41.4, 34.25, 34.8),
-}
-DPI = 300  # twice map.png's 150 dpi: the area as a reader zooming into the map sees it
+DPI = 150  # map.png's
 
 
 def main() -> None:
@@ -37,26 +38,21 @@ def main() -> None:
     args = parser.parse_args()
 
     backdrop = MapBackdrop.load(args.folder / "layers.npz")
-    key = next(k for k in read_snapshots(args.folder) if k.endswith(f"/0/{args.day}"))
-    snapshot = read_snapshots(args.folder)[key]
+    snapshots = read_snapshots(args.folder)
+    snapshot = snapshots[next(k for k in snapshots if k.endswith(f"/0/{args.day}"))]
     events = read_table(args.folder, "events")
     recent = events[(events["run_id"] == 0) & (events["day"] > args.day - 15) & (events["day"] <= args.day)]
-    fig, ax = plt.subplots(figsize=(9, 9.5), dpi=DPI)
-    draw_map(
-        ax, backdrop, snapshot["control"], units=snapshot["units"], engagements=recent.to_dict("records"),
-        title=f"{date_of(args.day).isoformat()} (day {args.day})",
-    )
-    fig.tight_layout()
+    fig = map_figure(backdrop, snapshot["control"], units=snapshot["units"], engagements=recent.to_dict("records"),
+                     title=f"{date_of(args.day):%d %B %Y} (day {args.day})", dpi=DPI)
     fig.canvas.draw()
-    image = Image.frombuffer("RGBA", fig.canvas.get_width_height(), bytes(fig.canvas.buffer_rgba()))
-    height = image.height
+    renderer = fig.canvas.get_renderer()
     args.out.mkdir(parents=True, exist_ok=True)
-    for name, (lon0, lon1, lat0, lat1) in AREAS.items():
-        (x0, y0), (x1, y1) = ax.transData.transform([(lon0, lat0), (lon1, lat1)])
-        crop = image.crop((int(x0), int(height - y1), int(x1), int(height - y0))).convert("RGB")
+    for name in ZOOM_AREAS:
+        (ax,) = [a for a in fig.axes if a.get_label() == f"zoom:{name}"]
+        box = ax.get_tightbbox(renderer).padded(4).transformed(fig.dpi_scale_trans.inverted())
         path = args.out / f"map_{name}_{args.tag}.png"
-        crop.save(path, optimize=True)
-        print(f"wrote {path} ({crop.width} x {crop.height} px, {path.stat().st_size / 1000:.0f} kB)")
+        fig.savefig(path, dpi=DPI, bbox_inches=box)
+        print(f"wrote {path} ({path.stat().st_size / 1000:.0f} kB)")
     plt.close(fig)
 
 

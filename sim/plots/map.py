@@ -36,9 +36,10 @@ from sim.plots.style import (
     UNIT_MARKER_LABELS,
     UNIT_MARKERS,
 )
-from sim.plots.zones import UPSAMPLE, control_zones, draw_fronts, zone_image
+from sim.plots.zones import control_zones, draw_fronts, smoothed_classes, zone_image
 
 CONTROL_ALPHA = 0.45
+GROUND_SMOOTHING_CELLS = 0.5  # less than the zones': a one-cell river must not vanish
 ZOOM_AREAS = {  # name: (title, (lon min, lon max, lat min, lat max))
     "city": ("Deir ez-Zor city to al-Mayadin", (39.98, 40.66, 34.95, 35.42)),
     "bukamal": ("Hajin to al-Bukamal and al-Qaim", (40.62, 41.12, 34.33, 34.78)),
@@ -97,22 +98,23 @@ def engagement_collection(ax):
     return ax.scatter([], [], s=ENGAGEMENT_SIZE, zorder=6.5, **ENGAGEMENT_STYLE)
 
 
-def terrain_image(backdrop: MapBackdrop) -> np.ndarray:
-    """The ground as an RGBA image [y, x] at UPSAMPLE times the cells' resolution."""
+def ground_classes(backdrop: MapBackdrop) -> np.ndarray:
+    """The ground of each cell for drawing: its terrain code (0..3), or 4 for Iraq."""
     terrain = backdrop.layers["terrain"]
-    rgb = np.zeros((*terrain.shape, 4))
-    for code, colour in TERRAIN_COLOURS.items():
-        rgb[terrain == code] = to_rgba(colour)
-    rgb[backdrop.layers["iraq"] & (terrain != Terrain.WATER)] = to_rgba(IRAQ_COLOUR)
-    fine = np.repeat(np.repeat(rgb, UPSAMPLE, axis=0), UPSAMPLE, axis=1)
-    return np.transpose(fine, (1, 0, 2))
+    return np.where(backdrop.layers["iraq"] & (terrain != Terrain.WATER), 4, terrain)
+
+
+def terrain_image(backdrop: MapBackdrop) -> np.ndarray:
+    """The ground as an RGBA image [y, x] at UPSAMPLE times the cells' resolution, its edges smoothed
+    as the zones' are (water a little less, so the narrow river stays whole)."""
+    palette = np.array([to_rgba(TERRAIN_COLOURS[code]) for code in range(4)] + [to_rgba(IRAQ_COLOUR)])
+    return palette[smoothed_classes(ground_classes(backdrop), 5, sigma=GROUND_SMOOTHING_CELLS).T]
 
 
 def fine_water(backdrop: MapBackdrop) -> np.ndarray:
     """Water and Iraq at the fine resolution [y, x]: ground that control does not tint."""
-    terrain = backdrop.layers["terrain"]
-    untinted = (terrain == Terrain.WATER) | backdrop.layers["iraq"]
-    return np.repeat(np.repeat(untinted, UPSAMPLE, axis=0), UPSAMPLE, axis=1).T
+    ground = smoothed_classes(ground_classes(backdrop), 5, sigma=GROUND_SMOOTHING_CELLS)
+    return np.isin(ground, (Terrain.WATER, 4)).T
 
 
 def control_palette() -> np.ndarray:

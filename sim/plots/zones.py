@@ -39,6 +39,15 @@ class Zones:
     shares: np.ndarray
 
 
+def smoothed_classes(codes: np.ndarray, count: int, sigma: float = SMOOTHING_CELLS, upsample: int = UPSAMPLE):
+    """A layer of class codes 0..count-1 on [x, y] cells at ``upsample`` times the resolution, each fine
+    pixel given the class whose blurred share is largest there: the same areas with rounded edges."""
+    codes = np.asarray(codes)
+    shares = np.stack([ndimage.gaussian_filter((codes == code).astype(float), sigma) for code in range(count)])
+    fine = ndimage.zoom(shares, (1, upsample, upsample), order=1, mode="nearest", grid_mode=True)
+    return fine.argmax(axis=0)
+
+
 def control_zones(control: np.ndarray, terrain: np.ndarray, upsample: int = UPSAMPLE) -> Zones:
     """The zones of a control layer (codes 0..4 on [x, y] cells)."""
     control = np.asarray(control)
