@@ -36,10 +36,11 @@ from sim.plots.style import (
     UNIT_MARKER_LABELS,
     UNIT_MARKERS,
 )
-from sim.plots.zones import control_zones, draw_fronts, smoothed_classes, zone_image
+from sim.plots.zones import UPSAMPLE, control_zones, draw_fronts, smoothed_classes, zone_image
 
 CONTROL_ALPHA = 0.45
-GROUND_SMOOTHING_CELLS = 0.5  # less than the zones': a one-cell river must not vanish
+ZOOM_UPSAMPLE = 8  # fine pixels per cell along each axis in a zoom (the whole map has UPSAMPLE)
+NARROW_SMOOTHING_CELLS = 0.5  # less than the zones': a river or a town one cell wide must not vanish
 ZOOM_AREAS = {  # name: (title, (lon min, lon max, lat min, lat max))
     "city": ("Deir ez-Zor city to al-Mayadin", (39.98, 40.66, 34.95, 35.42)),
     "bukamal": ("Hajin to al-Bukamal and al-Qaim", (40.62, 41.12, 34.33, 34.78)),
@@ -104,17 +105,44 @@ def ground_classes(backdrop: MapBackdrop) -> np.ndarray:
     return np.where(backdrop.layers["iraq"] & (terrain != Terrain.WATER), 4, terrain)
 
 
-def terrain_image(backdrop: MapBackdrop) -> np.ndarray:
-    """The ground as an RGBA image [y, x] at UPSAMPLE times the cells' resolution, its edges smoothed
-    as the zones' are (water a little less, so the narrow river stays whole)."""
+def fine_ground(backdrop: MapBackdrop, upsample: int = UPSAMPLE) -> np.ndarray:
+    """The ground classes (``ground_classes``) at ``upsample`` times the cells' resolution [x, y], their edges
+    smoothed as the zones' are; water and towns are smoothed less, so that a river one cell wide stays
+    whole and a town of one cell stays on the map."""
+    ground = ground_classes(backdrop)
+    narrow = (Terrain.WATER, Terrain.URBAN)
+    fine = smoothed_classes(np.where(np.isin(ground, narrow), Terrain.VALLEY, ground), 5, upsample=upsample)
+    for code in narrow:
+        fine[smoothed_classes(ground == code, 2, sigma=NARROW_SMOOTHING_CELLS, upsample=upsample) == 1] = code
+    return fine
+
+
+def terrain_image(backdrop: MapBackdrop, upsample: int = UPSAMPLE) -> np.ndarray:
+    """The ground as an RGBA image [y, x] at the fine resolution."""
     palette = np.array([to_rgba(TERRAIN_COLOURS[code]) for code in range(4)] + [to_rgba(IRAQ_COLOUR)])
-    return palette[smoothed_classes(ground_classes(backdrop), 5, sigma=GROUND_SMOOTHING_CELLS).T]
+    return palette[fine_ground(backdrop, upsample).T]
 
 
-def fine_water(backdrop: MapBackdrop) -> np.ndarray:
+def fine_water(backdrop: MapBackdrop, upsample: int = UPSAMPLE) -> np.ndarray:
     """Water and Iraq at the fine resolution [y, x]: ground that control does not tint."""
-    ground = smoothed_classes(ground_classes(backdrop), 5, sigma=GROUND_SMOOTHING_CELLS)
-    return np.isin(ground, (Terrain.WATER, 4)).T
+    return np.isin(fine_ground(backdrop, upsample), (Terrain.WATER, 4)).T
+
+
+def window(backdrop: MapBackdrop, control: np.ndarray, bounds, margin: int = 4) -> tuple[MapBackdrop, np.ndarray]:
+    """The cells of ``backdrop`` and ``control`` within ``bounds`` (lon min, lon max, lat min, lat max)
+    and ``margin`` cells around them, as a smaller backdrop with its own extent: a zoom is drawn from
+    these at a finer resolution than the whole map could afford."""
+    lon0, lon1, lat0, lat1 = backdrop.extent
+    nx, ny = control.shape
+    dx, dy = (lon1 - lon0) / nx, (lat1 - lat0) / ny
+    i0 = max(0, math.floor((bounds[0] - lon0) / dx) - margin)
+    i1 = min(nx, math.ceil((bounds[1] - lon0) / dx) + margin)
+    j0 = max(0, math.floor((bounds[2] - lat0) / dy) - margin)
+    j1 = min(ny, math.ceil((bounds[3] - lat0) / dy) + margin)
+    cut = (slice(i0, i1), slice(j0, j1))
+    meta = {**backdrop.meta, "extent": [lon0 + i0 * dx, lon0 + i1 * dx, lat0 + j0 * dy, lat0 + j1 * dy]}
+    layers = {name: layer[cut] for name, layer in backdrop.layers.items()}
+    return MapBackdrop(layers, backdrop.lat[cut], backdrop.lon[cut], meta), np.asarray(control)[cut]
 
 
 def control_palette() -> np.ndarray:
@@ -155,12 +183,13 @@ def draw_map(
     the axes, outside the map; ``avoid`` are display boxes no place name may cover.
     """
     control = backdrop.layers["control"] if control is None else control
-    base = terrain_image(backdrop)
-    zones = control_zones(control, backdrop.layers["terrain"])
-    image = zone_image(base, zones, control_palette(), fine_water(backdrop))
-    ax.imshow(image, origin="lower", extent=backdrop.extent, aspect=map_aspect(backdrop), interpolation="nearest",
+    raster, cells, upsample = (*window(backdrop, control, bounds), ZOOM_UPSAMPLE) if bounds else (
+        backdrop, control, UPSAMPLE)
+    zones = control_zones(cells, raster.layers["terrain"], upsample)
+    image = zone_image(terrain_image(raster, upsample), zones, control_palette(), fine_water(raster, upsample))
+    ax.imshow(image, origin="lower", extent=raster.extent, aspect=map_aspect(backdrop), interpolation="nearest",
               zorder=1)
-    draw_fronts(ax, zones, backdrop.extent)
+    draw_fronts(ax, zones, raster.extent)
     draw_lines(ax, backdrop)
     if engagements:
         engagement_collection(ax).set_offsets(np.array([(e["lon"], e["lat"]) for e in engagements]))
