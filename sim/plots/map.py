@@ -35,8 +35,10 @@ from sim.plots.style import (
     UNIT_EDGES,
     UNIT_MARKER_LABELS,
     UNIT_MARKERS,
+    URBAN_HATCH,
+    URBAN_HATCH_COLOUR,
 )
-from sim.plots.zones import UPSAMPLE, control_zones, draw_fronts, smoothed_classes, zone_image
+from sim.plots.zones import UPSAMPLE, control_zones, draw_fronts, fine_centres, smoothed_classes, zone_image
 
 CONTROL_ALPHA = 0.45
 ZOOM_UPSAMPLE = 8  # fine pixels per cell along each axis in a zoom (the whole map has UPSAMPLE)
@@ -189,6 +191,7 @@ def draw_map(
     image = zone_image(terrain_image(raster, upsample), zones, control_palette(), fine_water(raster, upsample))
     ax.imshow(image, origin="lower", extent=raster.extent, aspect=map_aspect(backdrop), interpolation="nearest",
               zorder=1)
+    draw_towns(ax, raster, upsample)
     draw_fronts(ax, zones, raster.extent)
     draw_lines(ax, backdrop)
     if engagements:
@@ -205,6 +208,19 @@ def draw_map(
                   loc="upper center", bbox_to_anchor=(0.5, -0.06), ncol=3, fontsize=6.5, frameon=False)
     if labels:
         draw_place_labels(ax, place_labels(backdrop.meta["places"], label_kinds), size=label_size, avoid=avoid)
+
+
+def draw_towns(ax, backdrop: MapBackdrop, upsample: int) -> None:
+    """Built-up ground as a dotted pattern over whatever colour its controller gives it: a pattern, not a
+    colour, so that no town can be taken for a side's zone (a brown or grey town looks like the regime
+    or ISIS to some readers)."""
+    urban = (fine_ground(backdrop, upsample) == Terrain.URBAN).astype(float)
+    if not urban.any():
+        return
+    lons, lats = fine_centres(backdrop.extent, urban.shape)
+    pattern = ax.contourf(lons, lats, urban.T, levels=[0.5, 1.5], colors="none", hatches=[URBAN_HATCH], zorder=2)
+    pattern.set_edgecolor(URBAN_HATCH_COLOUR)
+    pattern.set_linewidth(0)
 
 
 def draw_lines(ax, backdrop: MapBackdrop) -> None:
@@ -269,7 +285,10 @@ def legend_handles(
     if engagements:
         handles.append(Line2D([], [], marker="X", ls="", mfc="white", mec="black", mew=0.5, ms=6,
                               label=f"Engagement (past {engagement_days} days)"))
-    handles += [Patch(fc=TERRAIN_COLOURS[c], ec="#999999", lw=0.3, label=TERRAIN_LABELS[c]) for c in (1, 2, 3)]
+    handles += [Patch(fc=TERRAIN_COLOURS[c], ec="#999999", lw=0.3, label=TERRAIN_LABELS[c]) for c in (1, 2)]
+    handles.append(
+        Patch(fc=TERRAIN_COLOURS[3], ec=URBAN_HATCH_COLOUR, lw=0, hatch=URBAN_HATCH, label=TERRAIN_LABELS[3])
+    )
     handles += [
         Patch(fc=IRAQ_COLOUR, ec="#999999", lw=0.3, label="Iraq"),
         Line2D([], [], color=RIVER_COLOUR, lw=1.6, label="Euphrates, Khabur"),

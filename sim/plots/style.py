@@ -3,7 +3,9 @@
 The sides take strong colours of the Okabe-Ito and Tol palettes, chosen to stay apart for readers with
 red-green colour blindness (deuteranopia, protanopia): vermilion, yellow, near-black and purple. The
 ground takes pale, low-saturation colours of other hues, so no side can be mistaken for terrain: the
-irrigated valley is a pale sage (no side is green), urban ground a light brown (ISIS is grey to black).
+irrigated valley is a pale sage (no side is green), and built-up ground is a dotted pattern over a pale
+stone colour (a brown or grey town would look like the regime's or ISIS's zone to some readers). Checked
+by simulating deuteranopia, protanopia and tritanopia (Machado et al. 2009) on map.png.
 """
 
 import matplotlib
@@ -27,8 +29,10 @@ TERRAIN_COLOURS = {  # by Terrain code 0..3
     0: "#9cc9e8",  # water
     1: "#cfe0b8",  # irrigated valley: pale sage
     2: "#f4efe3",  # desert: pale sand
-    3: "#c4a27a",  # urban: light brown
+    3: "#ddd3c4",  # urban: pale stone, under a dotted pattern
 }
+URBAN_HATCH = "...."
+URBAN_HATCH_COLOUR = "#4d4238"
 TERRAIN_LABELS = {0: "Water", 1: "Irrigated valley", 2: "Desert (Badia, Jazira)", 3: "Urban"}
 IRAQ_COLOUR = "#e3e3e3"
 RIVER_COLOUR = "#1f5fa8"
