@@ -55,11 +55,12 @@ def run(args) -> int:
     area = layers.frame.cell_area_km2
     print(f"map: {nx} x {ny} cells of {cell_km:g} km, built in {built:.2f} s")
     print(
-        f"  valley {np.sum(terrain == Terrain.VALLEY) * area:,.0f} km2, urban "
-        f"{np.sum(terrain == Terrain.URBAN) * area:,.0f} km2, population "
-        f"{layers['population'].sum():,.0f} (governorate {layers['population'][layers['governorate']].sum():,.0f})"
+        f"  valley {np.sum(terrain == Terrain.VALLEY) * area:,.0f} km², urban "
+        f"{np.sum(terrain == Terrain.URBAN) * area:,.0f} km²; population {layers['population'].sum():,.0f} on "
+        f"the whole map, which is wider than Deir ez-Zor governorate "
+        f"({layers['population'][layers['governorate']].sum():,.0f} in the governorate)"
     )
-    held = ", ".join(f"{side} {np.sum(control == i) * area:,.0f} km2" for i, side in enumerate(SIDES, 1))
+    held = ", ".join(f"{side} {np.sum(control == i) * area:,.0f} km²" for i, side in enumerate(SIDES, 1))
     print(f"  day 0 control: {held}")
     print(f"wrote {png} and {npz}")
     return 0

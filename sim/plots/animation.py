@@ -4,8 +4,8 @@ and the key places, written as a GIF (Pillow) or an MP4 (ffmpeg); two runs can p
 The animation is drawn from data, never from a live model: a ``CampaignFrames`` holds one run's map
 snapshots, its daily valley figures, its key places changing hands and its engagements. One figure
 is drawn once (terrain, rivers, roads, labels) and each frame only updates the artists that move
-(control colours, units, engagements, bars, place markers, date): the 82 weekly frames of a whole
-baseline campaign render in about 15-20 s on one core.
+(control zones and front lines, units, engagements, bars, place markers, date): the 82 weekly frames
+of a whole baseline campaign take about 30 s of processor time (more wall time on a busy machine).
 """
 
 from __future__ import annotations
@@ -52,6 +52,7 @@ DEFAULT_FPS = 5  # frames a second: a campaign of ~80 weekly frames plays in abo
 DPI = 80
 MAP_WIDTH_IN = 6.4  # inches; the map's height follows from its extent
 LEGEND_HEIGHT_IN = 2.9  # inches below the key places
+PANEL_UPSAMPLE = 2  # fine pixels a cell: at the frames' 80 dpi a cell is about 3 pixels wide
 ENGAGEMENT_WINDOW = 14  # days of engagements shown on a frame
 SHORT_SIDE_LABELS = {"regime": "Regime", "sdf": "SDF", "isis": "ISIS", "opposition": "Opposition"}
 CONTROLLER_CODES = {"none": 0, **{side: side_code(side) for side in SIDES}}
@@ -179,11 +180,12 @@ class MapPanel:
     def __init__(self, map_ax, bar_ax, backdrop: MapBackdrop, title: str, *, scale_bar: bool):
         self.backdrop = backdrop
         self.palette = control_palette()
-        draw_map(map_ax, backdrop, np.zeros_like(backdrop.layers["terrain"]), legend=False, scale_bar=scale_bar)
+        draw_map(map_ax, backdrop, np.zeros_like(backdrop.layers["terrain"]), legend=False, scale_bar=scale_bar,
+                 upsample=PANEL_UPSAMPLE)
         # each frame only repaints the ground with the day's zones, moves the front lines and the markers
         (self.image,) = map_ax.images
-        self.base = terrain_image(backdrop)
-        self.water = fine_water(backdrop)
+        self.base = terrain_image(backdrop, PANEL_UPSAMPLE)
+        self.water = fine_water(backdrop, PANEL_UPSAMPLE)
         self.fronts: list = []
         self.fights = engagement_collection(map_ax)
         self.units = unit_collection(map_ax)
@@ -194,7 +196,7 @@ class MapPanel:
 
     def update(self, control: np.ndarray, units: list[dict], engagements: np.ndarray, valley: np.ndarray) -> None:
         """Show a day: its control zones and front lines, units, engagements and valley shares."""
-        zones = control_zones(control, self.backdrop.layers["terrain"])
+        zones = control_zones(control, self.backdrop.layers["terrain"], PANEL_UPSAMPLE)
         self.image.set_data(zone_image(self.base, zones, self.palette, self.water))
         for front in self.fronts:
             front.remove()

@@ -175,6 +175,7 @@ def draw_map(
     label_kinds=LABELLED_KINDS,
     label_size: float = 6.5,
     avoid: list[Bbox] = (),
+    upsample: int = UPSAMPLE,
 ) -> None:
     """Draw the map on ``ax``; call it once the axes have their final place in the figure, since the
     place names are fitted to the space they have.
@@ -182,11 +183,12 @@ def draw_map(
     ``control`` is a control layer (codes 0..4; the day-0 layer when omitted); ``units`` are dicts
     with ``lat``, ``lon``, ``side``, ``strength`` (and ``kind``); ``engagements`` dicts with ``lat`` and
     ``lon``; ``bounds`` (lon min, lon max, lat min, lat max) zooms in. ``legend`` puts the legend below
-    the axes, outside the map; ``avoid`` are display boxes no place name may cover.
+    the axes, outside the map; ``avoid`` are display boxes no place name may cover; ``upsample`` is the
+    number of fine pixels a cell of the whole map is drawn with (a zoom has ZOOM_UPSAMPLE).
     """
     control = backdrop.layers["control"] if control is None else control
     raster, cells, upsample = (*window(backdrop, control, bounds), ZOOM_UPSAMPLE) if bounds else (
-        backdrop, control, UPSAMPLE)
+        backdrop, control, upsample)
     zones = control_zones(cells, raster.layers["terrain"], upsample)
     image = zone_image(terrain_image(raster, upsample), zones, control_palette(), fine_water(raster, upsample))
     ax.imshow(image, origin="lower", extent=raster.extent, aspect=map_aspect(backdrop), interpolation="nearest",

@@ -52,9 +52,9 @@ def control_zones(control: np.ndarray, terrain: np.ndarray, upsample: int = UPSA
     """The zones of a control layer (codes 0..4 on [x, y] cells)."""
     control = np.asarray(control)
     land = np.asarray(terrain) != Terrain.WATER
-    shares = np.stack([ndimage.gaussian_filter(((control == code) & land).astype(float), SMOOTHING_CELLS)
+    shares = np.stack([ndimage.gaussian_filter(((control == code) & land).astype(np.float32), SMOOTHING_CELLS)
                        for code in range(len(SIDES) + 1)])
-    total = ndimage.gaussian_filter(land.astype(float), SMOOTHING_CELLS)
+    total = ndimage.gaussian_filter(land.astype(np.float32), SMOOTHING_CELLS)
     shares /= np.maximum(total, 1e-6)
     fine = ndimage.zoom(shares, (1, upsample, upsample), order=1, mode="nearest", grid_mode=True)
     return Zones(fine.argmax(axis=0).astype(np.int8), fine)
