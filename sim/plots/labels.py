@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from matplotlib.path import Path
 from matplotlib.transforms import Bbox
 
+from sim.outcomes import PLACE_DAYS
+
 LABELLED_KINDS = ("city", "town", "border_town", "airbase", "oilfield", "gasfield", "base", "camp")
 ZOOM_KINDS = (*LABELLED_KINDS, "village", "landmark", "ridge", "station")
 KIND_RANK = {"city": 0, "border_town": 1, "airbase": 2, "town": 3, "gasfield": 4, "oilfield": 4, "base": 5,
@@ -40,14 +42,17 @@ class PlaceLabel:
 
 
 def place_labels(places: list[dict], kinds=LABELLED_KINDS) -> list[PlaceLabel]:
-    """The places of ``kinds`` as labels, most important first: cities, the border town, the airbase,
-    towns by population, then the oil and gas fields, bases and camps."""
+    """The places of ``kinds`` as labels, most important first: towns of 40,000 people or more and the
+    places whose taking is an outcome of the run (al-Baghuz, Conoco, Hajin...), then the rest by kind
+    (the border town, the airbase, towns by population, oil and gas fields, bases, camps)."""
+    outcome_places = {place for place, _ in PLACE_DAYS.values()}
+
+    def rank(p: dict) -> tuple:
+        first = (p["population"] or 0) >= BIG_TOWN or p["id"] in outcome_places
+        return 0 if first else 1, KIND_RANK.get(p["kind"], 10), -(p["population"] or 0)
+
     labels = [
-        PlaceLabel(
-            p["name"], p["lon"], p["lat"],
-            (0 if (p["population"] or 0) >= BIG_TOWN else 1, KIND_RANK.get(p["kind"], 10), -(p["population"] or 0)),
-            (p["population"] or 0) >= BIG_TOWN,
-        )
+        PlaceLabel(p["name"], p["lon"], p["lat"], rank(p), (p["population"] or 0) >= BIG_TOWN)
         for p in places
         if p["kind"] in kinds
     ]
