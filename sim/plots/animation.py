@@ -5,7 +5,7 @@ The animation is drawn from data, never from a live model: a ``CampaignFrames`` 
 snapshots, its daily valley figures, its key places changing hands and its engagements. One figure
 is drawn once (terrain, rivers, roads, labels) and each frame only updates the artists that move
 (control zones and front lines, units, engagements, bars, place markers, date): the 82 weekly frames
-of a whole baseline campaign take about 30 s of processor time (more wall time on a busy machine).
+of a whole baseline campaign render in about 22 s on one core.
 """
 
 from __future__ import annotations
