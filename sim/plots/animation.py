@@ -29,16 +29,9 @@ from sim.atomic import atomic_path
 from sim.calendar import date_of
 from sim.codes import SIDES, side_code
 from sim.geography.export import MapBackdrop
-from sim.plots.map import (
-    control_palette,
-    draw_map,
-    engagement_collection,
-    fine_water,
-    legend_handles,
-    set_units,
-    terrain_image,
-    unit_collection,
-)
+from sim.plots.ground import fine_water, terrain_image
+from sim.plots.map import control_palette, draw_map, legend_handles
+from sim.plots.markers import engagement_collection, set_units, unit_collection
 from sim.plots.runs import KEY_PLACES, NONE_COLOUR
 from sim.plots.style import SIDE_COLOURS
 from sim.plots.zones import control_zones, draw_fronts, zone_image

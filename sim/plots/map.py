@@ -15,7 +15,6 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.colors import to_rgba
 from matplotlib.lines import Line2D
-from matplotlib.markers import MarkerStyle
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.ticker import FuncFormatter
 from matplotlib.transforms import Bbox
@@ -23,7 +22,14 @@ from matplotlib.transforms import Bbox
 from sim.atomic import atomic_path
 from sim.codes import SIDES, Terrain
 from sim.geography.export import MapBackdrop
+from sim.plots.ground import fine_ground, fine_water, terrain_image, window
 from sim.plots.labels import LABELLED_KINDS, ZOOM_KINDS, draw_place_labels, place_labels
+from sim.plots.markers import (
+    engagement_collection,
+    set_units,
+    unit_collection,
+    unit_size,
+)
 from sim.plots.style import (
     IRAQ_COLOUR,
     RIVER_COLOUR,
@@ -32,119 +38,20 @@ from sim.plots.style import (
     SIDE_LABELS,
     TERRAIN_COLOURS,
     TERRAIN_LABELS,
-    UNIT_EDGES,
     UNIT_MARKER_LABELS,
-    UNIT_MARKERS,
     URBAN_HATCH,
     URBAN_HATCH_COLOUR,
 )
-from sim.plots.zones import UPSAMPLE, control_zones, draw_fronts, fine_centres, smoothed_classes, zone_image
+from sim.plots.zones import UPSAMPLE, control_zones, draw_fronts, fine_centres, zone_image
 
 CONTROL_ALPHA = 0.45
 ZOOM_UPSAMPLE = 8  # fine pixels per cell along each axis in a zoom (the whole map has UPSAMPLE)
-NARROW_SMOOTHING_CELLS = 0.5  # less than the zones': a river or a town one cell wide must not vanish
 ZOOM_AREAS = {  # name: (title, (lon min, lon max, lat min, lat max))
     "city": ("Deir ez-Zor city to al-Mayadin", (39.98, 40.66, 34.95, 35.42)),
     "bukamal": ("Hajin to al-Bukamal and al-Qaim", (40.62, 41.12, 34.33, 34.78)),
 }
-ENGAGEMENT_STYLE = {"marker": "X", "facecolor": "white", "edgecolor": "black", "linewidths": 0.5}
-ENGAGEMENT_SIZE = 26  # points²
 UNIT_SIZE_EXAMPLES = (100, 1000, 5000)  # fighters shown in the legend
 SCALE_BAR_GID = "scale-bar"
-
-
-def unit_size(strength) -> np.ndarray:
-    """Marker area (points²) for a stack of ``strength`` fighters: grows with the square root, so a
-    stack ten times stronger is about three times as wide."""
-    return 8 + 2.4 * np.sqrt(np.asarray(strength, dtype=float))
-
-
-def stacked_units(units: list[dict]) -> list[dict]:
-    """Units at the same place, of the same side and kind, as one marker with their summed strength
-    (weakest drawn last, so a small stack is not hidden under a big one)."""
-    stacks: dict[tuple, dict] = {}
-    for unit in units:
-        key = (round(unit["lon"], 4), round(unit["lat"], 4), unit["side"], unit.get("kind", ""))
-        stack = stacks.setdefault(key, {"lon": unit["lon"], "lat": unit["lat"], "side": unit["side"],
-                                        "kind": unit.get("kind", ""), "strength": 0.0})
-        stack["strength"] += unit["strength"]
-    return sorted(stacks.values(), key=lambda stack: -stack["strength"])
-
-
-def marker_path(marker: str):
-    """The path of a matplotlib marker, in the units a scatter's sizes scale."""
-    style = MarkerStyle(marker)
-    return style.get_path().transformed(style.get_transform())
-
-
-def set_units(collection, units: list[dict]) -> None:
-    """Show ``units`` on a scatter collection: side colour with a contrasting edge, size by strength,
-    shape by kind."""
-    stacks = stacked_units(units)
-    if not stacks:
-        collection.set_offsets(np.zeros((0, 2)))
-        return
-    collection.set_offsets(np.array([(s["lon"], s["lat"]) for s in stacks]))
-    collection.set_sizes(unit_size([s["strength"] for s in stacks]))
-    collection.set_paths([marker_path(UNIT_MARKERS.get(s["kind"], "o")) for s in stacks])
-    collection.set_facecolors([SIDE_COLOURS[s["side"]] for s in stacks])
-    collection.set_edgecolors([UNIT_EDGES[s["side"]] for s in stacks])
-
-
-def unit_collection(ax):
-    """An empty scatter for units, above everything but the place names."""
-    return ax.scatter([], [], s=[], linewidths=0.7, zorder=7)
-
-
-def engagement_collection(ax):
-    """An empty scatter for engagements."""
-    return ax.scatter([], [], s=ENGAGEMENT_SIZE, zorder=6.5, **ENGAGEMENT_STYLE)
-
-
-def ground_classes(backdrop: MapBackdrop) -> np.ndarray:
-    """The ground of each cell for drawing: its terrain code (0..3), or 4 for Iraq."""
-    terrain = backdrop.layers["terrain"]
-    return np.where(backdrop.layers["iraq"] & (terrain != Terrain.WATER), 4, terrain)
-
-
-def fine_ground(backdrop: MapBackdrop, upsample: int = UPSAMPLE) -> np.ndarray:
-    """The ground classes (``ground_classes``) at ``upsample`` times the cells' resolution [x, y], their edges
-    smoothed as the zones' are; water and towns are smoothed less, so that a river one cell wide stays
-    whole and a town of one cell stays on the map."""
-    ground = ground_classes(backdrop)
-    narrow = (Terrain.WATER, Terrain.URBAN)
-    fine = smoothed_classes(np.where(np.isin(ground, narrow), Terrain.VALLEY, ground), 5, upsample=upsample)
-    for code in narrow:
-        fine[smoothed_classes(ground == code, 2, sigma=NARROW_SMOOTHING_CELLS, upsample=upsample) == 1] = code
-    return fine
-
-
-def terrain_image(backdrop: MapBackdrop, upsample: int = UPSAMPLE) -> np.ndarray:
-    """The ground as an RGBA image [y, x] at the fine resolution."""
-    palette = np.array([to_rgba(TERRAIN_COLOURS[code]) for code in range(4)] + [to_rgba(IRAQ_COLOUR)])
-    return palette[fine_ground(backdrop, upsample).T]
-
-
-def fine_water(backdrop: MapBackdrop, upsample: int = UPSAMPLE) -> np.ndarray:
-    """Water and Iraq at the fine resolution [y, x]: ground that control does not tint."""
-    return np.isin(fine_ground(backdrop, upsample), (Terrain.WATER, 4)).T
-
-
-def window(backdrop: MapBackdrop, control: np.ndarray, bounds, margin: int = 4) -> tuple[MapBackdrop, np.ndarray]:
-    """The cells of ``backdrop`` and ``control`` within ``bounds`` (lon min, lon max, lat min, lat max)
-    and ``margin`` cells around them, as a smaller backdrop with its own extent: a zoom is drawn from
-    these at a finer resolution than the whole map could afford."""
-    lon0, lon1, lat0, lat1 = backdrop.extent
-    nx, ny = control.shape
-    dx, dy = (lon1 - lon0) / nx, (lat1 - lat0) / ny
-    i0 = max(0, math.floor((bounds[0] - lon0) / dx) - margin)
-    i1 = min(nx, math.ceil((bounds[1] - lon0) / dx) + margin)
-    j0 = max(0, math.floor((bounds[2] - lat0) / dy) - margin)
-    j1 = min(ny, math.ceil((bounds[3] - lat0) / dy) + margin)
-    cut = (slice(i0, i1), slice(j0, j1))
-    meta = {**backdrop.meta, "extent": [lon0 + i0 * dx, lon0 + i1 * dx, lat0 + j0 * dy, lat0 + j1 * dy]}
-    layers = {name: layer[cut] for name, layer in backdrop.layers.items()}
-    return MapBackdrop(layers, backdrop.lat[cut], backdrop.lon[cut], meta), np.asarray(control)[cut]
 
 
 def control_palette() -> np.ndarray:
