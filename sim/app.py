@@ -38,7 +38,7 @@ from sim.codes import SIDES
 from sim.experiments.runner import spawn_seeds
 from sim.geography.export import MapBackdrop
 from sim.model import CampaignModel
-from sim.plots.animation import ENGAGEMENT_WINDOW, MapPanel
+from sim.plots.animation import ENGAGEMENT_WINDOW, MapPanel, side_legend
 from sim.plots.style import SIDE_COLOURS, SIDE_LABELS
 from sim.rules import RULES
 from sim.scenarios import resolve_scenario, scenario_names
@@ -75,11 +75,12 @@ class LiveMap:
 
     def __init__(self, backdrop: MapBackdrop):
         self.backdrop = backdrop
-        self.figure = Figure(figsize=(6.6, 8.9), dpi=MAP_DPI)
+        self.figure = Figure(figsize=(6.6, 10.2), dpi=MAP_DPI)
         FigureCanvasAgg(self.figure)
-        map_ax = self.figure.add_axes([0.1, 0.12, 0.87, 0.82])
-        bar_ax = self.figure.add_axes([0.1, 0.035, 0.87, 0.03])
-        self.panel = MapPanel(map_ax, bar_ax, backdrop, "", legend=True)
+        map_ax = self.figure.add_axes([0.1, 0.255, 0.87, 0.715])
+        bar_ax = self.figure.add_axes([0.1, 0.205, 0.87, 0.026])
+        side_legend(self.figure.add_axes([0.02, 0.0, 0.96, 0.17], label="legend"), columns=3, fontsize=7)
+        self.panel = MapPanel(map_ax, bar_ax, backdrop, "", scale_bar=True)
 
     def show(self, model: CampaignModel) -> None:
         """Update the map to the model's day: control, units, recent engagements and the valley bar."""

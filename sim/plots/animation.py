@@ -4,8 +4,8 @@ and the key places, written as a GIF (Pillow) or an MP4 (ffmpeg); two runs can p
 The animation is drawn from data, never from a live model: a ``CampaignFrames`` holds one run's map
 snapshots, its daily valley figures, its key places changing hands and its engagements. One figure
 is drawn once (terrain, rivers, roads, labels) and each frame only updates the artists that move
-(control colours, units, engagements, bars, place markers, date): the 82 weekly frames of a whole
-baseline campaign render in about 15-20 s on one core.
+(control zones and front lines, units, engagements, bars, place markers, date): the 82 weekly frames
+of a whole baseline campaign render in about 22 s on one core.
 """
 
 from __future__ import annotations
@@ -22,18 +22,19 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
-from matplotlib.patches import Patch, Rectangle
+from matplotlib.patches import Rectangle
 
 from sim.atomic import atomic_path
 from sim.calendar import date_of
 from sim.codes import SIDES, side_code
 from sim.geography.export import MapBackdrop
-from sim.plots.map import CONTROL_ALPHA, draw_map
+from sim.plots.ground import fine_water, terrain_image
+from sim.plots.map import control_palette, draw_map, legend_handles
+from sim.plots.markers import engagement_collection, set_units, unit_collection
 from sim.plots.runs import KEY_PLACES, NONE_COLOUR
-from sim.plots.style import SIDE_COLOURS, SIDE_LABELS
+from sim.plots.style import SIDE_COLOURS
+from sim.plots.zones import control_zones, draw_fronts, zone_image
 
 if TYPE_CHECKING:
     from sim.experiments.runner import RunResult
@@ -43,6 +44,8 @@ DEFAULT_EVERY = 7  # days between frames
 DEFAULT_FPS = 5  # frames a second: a campaign of ~80 weekly frames plays in about 16 s
 DPI = 80
 MAP_WIDTH_IN = 6.4  # inches; the map's height follows from its extent
+LEGEND_HEIGHT_IN = 2.9  # inches below the key places
+PANEL_UPSAMPLE = 2  # fine pixels a cell: at the frames' 80 dpi a cell is about 3 pixels wide
 ENGAGEMENT_WINDOW = 14  # days of engagements shown on a frame
 SHORT_SIDE_LABELS = {"regime": "Regime", "sdf": "SDF", "isis": "ISIS", "opposition": "Opposition"}
 CONTROLLER_CODES = {"none": 0, **{side: side_code(side) for side in SIDES}}
@@ -164,66 +167,43 @@ def frames_from_results(folder: str | Path, scenario: str, run_id: int = 0) -> C
     return frames_from_tables(title, snapshots, mine("timeseries"), mine("control"), mine("events"))
 
 
-def control_palette() -> np.ndarray:
-    """RGBA colour of each control code (0 transparent), for turning a control layer into an image."""
-    palette = np.zeros((len(SIDES) + 1, 4))
-    for code, side in enumerate(SIDES, start=1):
-        palette[code] = to_rgba(SIDE_COLOURS[side], CONTROL_ALPHA)
-    return palette
-
-
-def blend_control(base: np.ndarray, control: np.ndarray, palette: np.ndarray) -> np.ndarray:
-    """The map image ``base`` (RGBA, [row = y, column = x]) with each cell tinted by its controller's
-    colour: what draw_map's separate control layer looks like, painted into one image."""
-    tint = palette[np.asarray(control).T]
-    alpha = tint[..., 3:]
-    blended = base * (1 - alpha) + tint * alpha
-    blended[..., 3] = base[..., 3]
-    return blended
-
-
 class MapPanel:
     """One run's map and valley bar, drawn once and updated in place for each frame."""
 
-    def __init__(self, map_ax, bar_ax, backdrop: MapBackdrop, title: str, *, legend: bool):
+    def __init__(self, map_ax, bar_ax, backdrop: MapBackdrop, title: str, *, scale_bar: bool):
         self.backdrop = backdrop
         self.palette = control_palette()
-        draw_map(map_ax, backdrop, np.zeros_like(backdrop.layers["terrain"]), legend=False, scale_bar=legend)
-        # draw_map paints the terrain, then the control layer over it; each frame blends the control
-        # colours into the terrain image itself, so one image is drawn per frame instead of two
-        self.terrain, control_overlay = map_ax.images
-        control_overlay.set_visible(False)
-        self.base = np.asarray(self.terrain.get_array(), dtype=float)
-        self.fights = map_ax.scatter([], [], marker="x", s=14, c="#ff6600", lw=0.9, zorder=6)
-        self.units = map_ax.scatter([], [], s=[], edgecolors="white", linewidths=0.5, zorder=7)
+        draw_map(map_ax, backdrop, np.zeros_like(backdrop.layers["terrain"]), legend=False, scale_bar=scale_bar,
+                 upsample=PANEL_UPSAMPLE)
+        # each frame only repaints the ground with the day's zones, moves the front lines and the markers
+        (self.image,) = map_ax.images
+        self.base = terrain_image(backdrop, PANEL_UPSAMPLE)
+        self.water = fine_water(backdrop, PANEL_UPSAMPLE)
+        self.fronts: list = []
+        self.fights = engagement_collection(map_ax)
+        self.units = unit_collection(map_ax)
         map_ax.set_title(title, fontsize=11)
         self.map_ax = map_ax
-        if legend:
-            side_legend(map_ax)
         self.bar_ax = bar_ax
         self.segments, self.labels = valley_bar(bar_ax)
 
     def update(self, control: np.ndarray, units: list[dict], engagements: np.ndarray, valley: np.ndarray) -> None:
-        """Show a day: its control layer, units (dots sized by strength), engagements and valley shares."""
-        self.terrain.set_data(blend_control(self.base, control, self.palette))
-        if units:
-            self.units.set_offsets(np.array([(u["lon"], u["lat"]) for u in units]))
-            self.units.set_sizes(np.array([max(6.0, u["strength"] / 25) for u in units]))
-            self.units.set_facecolors([SIDE_COLOURS[u["side"]] for u in units])
-        else:
-            self.units.set_offsets(np.zeros((0, 2)))
+        """Show a day: its control zones and front lines, units, engagements and valley shares."""
+        zones = control_zones(control, self.backdrop.layers["terrain"], PANEL_UPSAMPLE)
+        self.image.set_data(zone_image(self.base, zones, self.palette, self.water))
+        for front in self.fronts:
+            front.remove()
+        self.fronts = draw_fronts(self.map_ax, zones, self.backdrop.extent)
+        set_units(self.units, units)
         self.fights.set_offsets(engagements[:, [2, 1]] if len(engagements) else np.zeros((0, 2)))
         update_valley_bar(self.segments, self.labels, valley)
 
 
-def side_legend(ax) -> None:
-    """A compact legend: the sides' colours, unit dots and engagement crosses."""
-    handles = [Patch(fc=to_rgba(SIDE_COLOURS[s], CONTROL_ALPHA + 0.2), ec="none", label=SIDE_LABELS[s]) for s in SIDES]
-    handles += [
-        Line2D([], [], marker="o", ls="", color="#777777", mec="white", label="Unit (size: fighters)"),
-        Line2D([], [], marker="x", ls="", color="#ff6600", label=f"Engagement (past {ENGAGEMENT_WINDOW} days)"),
-    ]
-    ax.legend(handles=handles, loc="upper left", fontsize=6.5, framealpha=0.85)
+def side_legend(ax, *, columns: int = 1, fontsize: float = 6.5) -> None:
+    """The map's legend on its own axes (outside the map, so it covers nothing)."""
+    ax.axis("off")
+    handles = legend_handles(units=True, engagements=True, engagement_days=ENGAGEMENT_WINDOW)
+    ax.legend(handles=handles, loc="center", ncol=columns, fontsize=fontsize, frameon=False)
 
 
 def valley_bar(ax) -> tuple[list[Rectangle], list]:
@@ -331,9 +311,12 @@ class CampaignAnimation:
             title = run.title if count == 1 else f"{letters[i]}: {run.title}"
             map_ax = self.figure.add_axes(box(x, bottom + bar_h + bar_gap, map_w, map_h))
             bar_ax = self.figure.add_axes(box(x, bottom, map_w, bar_h))
-            self.panels.append(MapPanel(map_ax, bar_ax, backdrop, title, legend=i == 0))
+            self.panels.append(MapPanel(map_ax, bar_ax, backdrop, title, scale_bar=i == 0))
         places_x = left + count * map_w + (count - 1) * gap + gap
-        places_ax = self.figure.add_axes(box(places_x, bottom, places_w, map_h + bar_h + bar_gap))
+        legend_h = LEGEND_HEIGHT_IN
+        side_legend(self.figure.add_axes(box(places_x, bottom, places_w, legend_h), label="legend"))
+        places_h = map_h + bar_h + bar_gap - legend_h
+        places_ax = self.figure.add_axes(box(places_x, bottom + legend_h, places_w, places_h))
         self.place_list = PlaceList(places_ax, backdrop, places, letters)
         self.controllers = [run.controllers(self.place_list.places) for run in self.runs]
         self.date = self.figure.text(left / width, 1 - 0.38 / height, "", fontsize=17, weight="bold", va="center")

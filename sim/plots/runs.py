@@ -19,7 +19,7 @@ from sim.atomic import atomic_path
 from sim.calendar import START_DATE, date_of
 from sim.codes import SIDES
 from sim.geography.export import MapBackdrop
-from sim.plots.map import draw_map
+from sim.plots.map_grid import map_grid_figure
 from sim.plots.style import SIDE_COLOURS, SIDE_LABELS
 
 KEY_PLACES = (
@@ -222,30 +222,19 @@ def plot_maps(
     days = sorted(int(k[len(prefix) :]) for k in snapshots if k.startswith(prefix))
     if not days:
         return None
-    columns = 3 if len(days) > 4 else len(days)
-    rows = int(np.ceil(len(days) / columns))
-    fig, axes = plt.subplots(rows, columns, figsize=(6.2 * columns, 6.6 * rows), squeeze=False)
     mine = events[(events["scenario"] == scenario) & (events["run_id"] == run_id)] if len(events) else events
-    for ax, day in zip(axes.ravel(), days, strict=False):
+    panels = []
+    for day in days:
         snap = snapshots[f"{prefix}{day}"]
         recent = mine[(mine["day"] > day - 15) & (mine["day"] <= day)] if len(mine) else mine
-        draw_map(
-            ax,
-            backdrop,
-            snap["control"],
-            units=snap["units"],
-            engagements=recent.to_dict("records"),
-            title=f"{date_of(day).isoformat()} (day {day})",
-            labels=True,
-            legend=ax is axes[0, 0],
-            scale_bar=ax is axes[0, 0],
-        )
-    for ax in axes.ravel()[len(days) :]:
-        ax.axis("off")
-    fig.suptitle(
-        f"{scenario}, run {run_id}: control, units (dots sized by strength) and the past 15 days' "
-        "engagements (crosses)",
-        fontsize=12,
+        panels.append({
+            "control": snap["control"], "units": snap["units"], "engagements": recent.to_dict("records"),
+            "title": f"{date_of(day):%d %B %Y} (day {day})",
+        })
+    fig = map_grid_figure(
+        backdrop, panels,
+        f"{scenario}, run {run_id}: control with front lines, units (size: fighters; shape: kind) and the past "
+        "15 days' engagements",
+        engagement_days=15,
     )
-    fig.tight_layout()
     return save(fig, path)
