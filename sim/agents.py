@@ -53,6 +53,10 @@ class Unit(CellAgent):
         self.rest_until = -1  # day until which a shaken unit does not attack
         self.engaged_on = -1  # the last day it fought
         self.queued_days = 0  # days in a row it waited behind its own side (sim/march.py)
+        self.stance = "hold"  # ISIS's posture for its area: hold, delay, abandon, raid (sim/isis_strategy.py)
+        self.arrived_on = -1  # the day it last came to the cell it stands on
+        self.pushed_back_on = -10**6  # the last day it gave ground under pressure
+        self.foreign = 0  # foreign fighters among its strength (ISIS: they defect far less, R14)
         self.flat = -1
         self.place_at(flat)
 
@@ -100,6 +104,7 @@ class Unit(CellAgent):
             stacked[self.code, self.flat] -= self._strength
             self._leave_count(counts)
         self.flat = int(flat)
+        self.arrived_on = model.day if hasattr(model, "day") else 0
         model.layout_version += 1  # the model's cached cells of units are out of date
         occupancy[self.code, self.flat] += 1
         stacked[self.code, self.flat] += self._strength
@@ -107,10 +112,21 @@ class Unit(CellAgent):
         self.cell = self.model.grid[divmod(self.flat, self.model.ny)]
 
     def lose(self, fighters: int) -> int:
-        """Take losses (never below zero); return how many were actually lost."""
+        """Take losses (never below zero), foreign fighters among them in their share; return how
+        many were actually lost."""
         fighters = min(int(fighters), self.strength)
+        if self.foreign and fighters:
+            self.foreign -= min(self.foreign, round(fighters * self.foreign / self.strength))
         self.strength -= fighters
         return fighters
+
+    def defect(self, locals_: int, foreigners: int) -> int:
+        """Some of its local and foreign fighters leave it (R14); return how many."""
+        foreigners = min(int(foreigners), self.foreign)
+        locals_ = min(int(locals_), self.strength - self.foreign)
+        self.foreign -= foreigners
+        self.strength -= locals_ + foreigners
+        return locals_ + foreigners
 
     def _leave_count(self, counts: dict[int, int]) -> None:
         left = counts[self.flat] - 1

@@ -90,10 +90,8 @@ def collect(model) -> list[Engagement]:
                 join(groups, "attack", unit.code, unit.contact, unit)
         elif unit.code == ISIS_CODE and unit.posture == DEFEND:
             holding.append(unit)
-    for unit in counterattackers(model, holding):
-        target = weakest_hostile_neighbour(model, unit)
-        if target is not None:
-            join(groups, "counterattack", ISIS_CODE, target, unit)
+    for unit, target in counterattackers(model, holding):
+        join(groups, "counterattack", ISIS_CODE, target, unit)
     engagements = list(groups.values())
     engagements += incidents(model)
     engagements += [raid_engagement(model, cell) for cell in model.pending_raids]
@@ -117,17 +115,32 @@ def join(groups: dict[tuple[int, int], Engagement], kind: str, side: int, target
     engagement.attackers.append(unit)
 
 
-def counterattackers(model, holding: list[Unit]) -> list[Unit]:
-    """Of the ISIS units in defence, those next to the enemy whose draw of the day says they
-    counter-attack (R12), in the order given."""
+def counterattackers(model, holding: list[Unit]) -> list[tuple[Unit, int]]:
+    """Of the ISIS units in defence next to the enemy, those whose draw of the day says they
+    counter-attack (R12), with their target: the weakest enemy cell around them, weighed by the
+    local odds (newly arrived enemies count for less) and by whether the enemy's air is up today."""
     if not holding:
         return []
-    # each unit's uniform of the day, as draws.uniform("combat", day, unit_id) gives it; it is looked at
-    # before the unit's surroundings (both only read), as that is cheaper
+    # each unit's uniform of the day, as draws.uniform("combat", day, unit_id) gives it
     draws = model.draws.uniforms("combat", model.day, max([u.unique_id for u in holding]) + 1)
     params, rules = model.params, model.rules
-    drawn = [u for u in holding if isis.counterattacks(draws.item(u.unique_id), u.morale, params, rules)]
-    return [u for u in drawn if near_enemy(model, u)]
+    air = model.sortie_budgets()
+    chosen = []
+    for unit in holding:
+        if not near_enemy(model, unit) or unit.morale < params.retreat_morale:
+            continue
+        target = weakest_hostile_neighbour(model, unit)
+        if target is None:
+            continue
+        enemies = [u for u in model.units_at(target) if model.relations.hostile[unit.code, u.code]]
+        enemy_power = sum(u.strength * u.effectiveness * (params.newly_arrived_power
+                                                          if model.day - u.arrived_on < params.newly_arrived_days
+                                                          else 1.0) for u in enemies)
+        odds = unit.strength * unit.effectiveness / max(enemy_power, 1e-9)
+        air_up = any(air.get(u.code, 0) > 0 for u in enemies)
+        if isis.counterattacks(draws.item(unit.unique_id), odds, air_up, params, rules):
+            chosen.append((unit, target))
+    return chosen
 
 
 def near_enemy(model, unit: Unit) -> bool:
@@ -252,6 +265,8 @@ def resolve(model, e: Engagement, pressed: dict) -> None:
     if attack_side.strength <= 0:
         return
     defence = defence_multiplier(model, e.target, defenders)
+    if defenders and defenders[0].code == ISIS_CODE and retreat_cell(model, defenders[0]) is None:
+        defence *= 1.0 + isis.last_stand_defence(params, model.rules)  # nowhere to go: a last stand
     rng = model.draws.generator("combat", model.day, e.target, e.attacker)
     outcome = combat.resolve(
         rng,
@@ -348,10 +363,13 @@ def withdraw_or_surrender(model, unit: Unit, ratio: float) -> None:
     morale left, it surrenders."""
     params = model.params
     broken = unit.morale < params.retreat_morale
-    if ratio < isis.withdrawal_ratio(unit.code, params, model.rules) and not broken:
+    if ratio < isis.withdrawal_ratio(unit.code, unit.stance, params, model.rules) and not broken:
         return
     refuge = retreat_cell(model, unit)
     if refuge is not None:
+        if unit.code == ISIS_CODE:
+            model.lay_mines(unit.flat)
+        unit.pushed_back_on = model.day
         unit.place_at(refuge)
         unit.posture = DEFEND
     elif broken and unit.morale < params.retreat_morale / 2:

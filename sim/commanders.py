@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim import siege
+from sim import isis_strategy, siege
 from sim.agents import ATTACK, DEFEND, MOVE, Commander, Unit
 from sim.codes import Bank, side_code
 from sim.movement import UNREACHABLE
@@ -147,27 +147,18 @@ class SDFCommander(Commander):
 
 
 class ISISCommander(Commander):
-    """Delay (R12): hold prepared towns; units that lost their ground fall back to the nearest town
-    ISIS still holds; counter-attacks are decided in the fight (sim/battle.py)."""
+    """Delay (R12): a strategy that values the towns ISIS holds against the force it needs to keep
+    them, holds a core and delays, abandons or raids elsewhere (sim/isis_strategy.py); with R12 off,
+    units hold where they stand and fall back like any other side's."""
 
     side = "isis"
 
     def plan(self) -> None:
-        model = self.model
-        held_towns = model.held_town_cells(self.code)
-        inhabited = model.inhabited_bytes
-        control = model.control_flat
-        adrift = []
+        if self.model.rules.on("R12"):
+            isis_strategy.plan(self)
+            return
         for unit in self.units():
-            on_own_ground = control[unit.flat] == self.code
-            in_place = inhabited[unit.flat] or unit.group == "isis_badia"
-            unit.posture, unit.objective = DEFEND, None
-            if not (on_own_ground and in_place) and held_towns.size and not model.in_contact(unit):
-                adrift.append(unit)
-        if adrift:
-            fallback = model.objective(self.code, "fall back", held_towns, [u.flat for u in adrift])
-            for unit in adrift:
-                unit.posture, unit.objective = MOVE, fallback
+            unit.posture, unit.objective, unit.stance = DEFEND, None, isis_strategy.HOLD
 
 
 class OppositionCommander(Commander):

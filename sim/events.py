@@ -6,6 +6,7 @@ day d's (the model's own step runs at whole times).
 
 from __future__ import annotations
 
+from sim import isis_strategy
 from sim.calendar import day_of
 from sim.codes import side_code
 from sim.forces.stacking import room_near, unit_sizes
@@ -47,6 +48,27 @@ class RaqqaFalls(DatedEvent):
         for i, place in enumerate(places):
             share = fighters * (i + 1) // len(places) - fighters * i // len(places)
             spawn(model, "sdf", "sdf", share, place, "raqqa_release")
+
+
+class RaqqaEvacuation(DatedEvent):
+    """The Raqqa deal (October 2017): ISIS fighters leave Raqqa under escort and reach ISIS's core in
+    the valley (R13: the Raqqa front's end sends them east). They go to the town ISIS values most now,
+    not to a named place."""
+
+    label = "ISIS fighters evacuated from Raqqa reach the valley"
+
+    def apply(self) -> None:
+        model = self.model
+        fighters = model.params.isis_raqqa_evacuees
+        if fighters <= 0 or not model.rules.on("R13"):
+            return
+        towns = model.held_town_cells(side_code("isis"))
+        if not towns.size:
+            return
+        core = model.isis_core if model.isis_core.size else towns
+        values = isis_strategy.town_values(model, core)
+        spawn_at(model, "isis", "isis", fighters, int(core[int(values.argmax())]), "raqqa_evacuees",
+                 model.params.isis_foreign_share)
 
 
 class QaimFalls(DatedEvent):
@@ -133,13 +155,14 @@ def spawn(model, side: str, kind: str, fighters: int, place: str, group: str) ->
     spawn_at(model, side, kind, fighters, model.place_flat[place], group)
 
 
-def spawn_at(model, side: str, kind: str, fighters: int, cell: int, group: str) -> None:
+def spawn_at(model, side: str, kind: str, fighters: int, cell: int, group: str, foreign_share: float = 0.0) -> None:
     """New units of ``fighters`` in all, unit-sized, at a cell or, where it is full, the nearest cells
-    with room (counted as arrived)."""
+    with room (counted as arrived); ``foreign_share`` of them foreign fighters."""
     code = side_code(side)
     for share in unit_sizes(fighters, model.typical_unit_size(code), model.stack_limit):
-        model.add_unit(side, kind, share, room_near(model, code, cell, share), posture="attack", group=group,
-                       flow="arrived")
+        unit = model.add_unit(side, kind, share, room_near(model, code, cell, share), posture="attack", group=group,
+                              flow="arrived")
+        unit.foreign = round(share * foreign_share)
 
 
 def schedule_events(model) -> list[DatedEvent]:
@@ -147,6 +170,7 @@ def schedule_events(model) -> list[DatedEvent]:
     params = model.params
     events: list[DatedEvent] = [
         RaqqaFalls(model, day_of(params.raqqa_fall_date)),
+        RaqqaEvacuation(model, day_of(params.raqqa_fall_date)),
         QaimFalls(model, day_of(params.qaim_fall_date)),
         Marker(
             model,

@@ -5,11 +5,14 @@ reach of it, its prepared defences) against the force it would need to hold it (
 combat power within ``isis_threat_km``, over ISIS's defence there and the ratio at which it falls
 back), and picks a core: the town worth most per fighter needed, then the next-best towns within
 ``isis_core_km`` of those already chosen, while its force covers their needs (with ``isis_reserve``
-kept back). Nothing names a place: the core emerges from the valuation. Then a posture per town:
+kept back); the towns of the last cycle's core still held come first (a commander keeps to a
+decision while the ground holds). Nothing names a place: the core emerges from the valuation. Then
+a posture per town, and each unit takes the posture of the town nearest it (the core's, if a core
+town is within its reach):
 
 - **hold** (the core): its units defend and counter-attack;
 - **delay** (outside the core, the enemy within reach): its units fight, give ground early
-  (``isis_delay_ratio``) and go back to the core before they are encircled;
+  (``isis_delay_ratio``) and, once pushed back, or before they are encircled, go back to the core;
 - **abandon** (outside the core, no enemy near): its units withdraw intact to the core;
 - **raid** (units in the desert, away from every held town): they go for the enemy's roads.
 
@@ -25,6 +28,7 @@ from sim.codes import Terrain, side_code
 
 ISIS = side_code("isis")
 HOLD, DELAY, ABANDON, RAID = "hold", "delay", "abandon", "raid"
+PUSHED_BACK_DAYS = 2  # a delaying unit pushed back this recently (one plan cycle) leaves for the core
 PEOPLE_UNIT = 10_000.0  # residents counted per unit of value (so people and one oil field weigh alike)
 
 
@@ -82,15 +86,18 @@ def choose_core(model, towns: np.ndarray, power: float) -> tuple[np.ndarray, np.
     if not towns.size:
         return core, values, threat
     tx, ty = np.divmod(towns, model.ny)
-    apart = np.maximum(np.abs(tx[:, None] - tx[None, :]), np.abs(ty[:, None] - ty[None, :])) * model.layers.frame.cell_km
-    best = int(np.argmax(worth))
+    cell_km = model.layers.frame.cell_km
+    apart = np.maximum(np.abs(tx[:, None] - tx[None, :]), np.abs(ty[:, None] - ty[None, :])) * cell_km
+    kept = np.isin(towns, model.isis_core)  # a core once chosen is kept while held: its towns come first
+    first = worth + kept * worth.max()
+    best = int(np.argmax(first))
     core[best] = True
     spent = need[best]
     while True:
         near = ~core & (apart[core].min(axis=0) <= params.isis_core_km)
         if not near.any():
             break
-        candidate = int(np.flatnonzero(near)[np.argmax(worth[near])])
+        candidate = int(np.flatnonzero(near)[np.argmax(first[near])])
         if spent + need[candidate] > budget:
             break
         core[candidate] = True
@@ -121,12 +128,13 @@ def plan(commander) -> None:
     core_targets = np.unique(np.concatenate([model.town_cells_at(c) for c in towns[core].tolist()]))
     to_core: list[Unit] = []
     raiders: list[Unit] = []
-    for unit, (town, apart) in zip(units, town_of, strict=True):
+    core_of = nearest_towns(model, units, towns[core])
+    for unit, (town, apart), (_, to_core_cells) in zip(units, town_of, core_of, strict=True):
         if apart > reach:
             unit.stance = RAID
             raiders.append(unit)
             continue
-        unit.stance = str(stance_of_town[town])
+        unit.stance = HOLD if to_core_cells <= reach else str(stance_of_town[town])
         if unit.stance == ABANDON or (unit.stance == DELAY and in_danger(model, unit)):
             to_core.append(unit)
     if to_core:
@@ -151,9 +159,10 @@ def nearest_towns(model, units: list[Unit], towns: np.ndarray) -> list[tuple[int
 
 
 def in_danger(model, unit: Unit) -> bool:
-    """A delaying unit leaves before it is encircled: its supply is cut, or hostile units stand on
-    ``isis_encircled_neighbours`` or more of the cells around it."""
-    if unit in model.unsupplied:
+    """A delaying unit leaves for the core once it has been pushed back (it has delayed), and before
+    it is encircled: its supply is cut, or hostile units stand on ``isis_encircled_neighbours`` or
+    more of the cells around it."""
+    if unit in model.unsupplied or model.day - unit.pushed_back_on <= PUSHED_BACK_DAYS:
         return True
     hostile = model.hostile_unit_cells(ISIS)
     around = sum(1 for cell in model.neighbour_lists[unit.flat] if cell in hostile)

@@ -6,14 +6,16 @@ neighbouring cells that bring it nearer its objective and that it may enter with
 not a wall: where the cheapest way on is full of its own side it takes the next-best way, and
 units that found every way on full go again after the others moved, so a queue moves up as its
 head moves. It stops when it reaches a target; when it stands next to units of a side hostile to
-it (contact: a unit does not slip past an enemy; if its posture is attack it attacks the enemy
+it in attack posture (contact: an attacking unit does not slip past an enemy; it attacks the enemy
 cell nearest its objective, provided that cell lies on its way, nearer the objective, or on its
-own side of the river: no unit is drawn across the river by an enemy it only happens to face);
+own side of the river: no unit is drawn across the river by an enemy it only happens to face); a
+unit that only moves (a withdrawal) stops at an enemy in the cell it would enter, not beside it;
 when no way on is open to its side (held by a side at non-aggression, R1; beyond the SDF's stop
 line, R7); when every way on is full and it is within its reach (``reach_km``) of
 its objective (it deploys where it stands) or else waits (counted as queued); or when its march
 is spent. Entering an empty cell held by an enemy costs ``clearing_days`` of march on top (mines,
-booby traps). A column's march is not territory (sim/control.py).
+booby traps), and a cell ISIS withdrew from ``isis_mine_days`` more, once (R12). A column's march
+is not territory (sim/control.py).
 """
 
 from __future__ import annotations
@@ -21,8 +23,10 @@ from __future__ import annotations
 import numpy as np
 
 from sim.agents import ATTACK, MOVE, Unit
+from sim.codes import side_code
 from sim.movement import UNREACHABLE
 
+ISIS = side_code("isis")
 MAX_PASSES = 4  # passes of the units that waited behind their own side (a computational bound)
 
 
@@ -71,6 +75,9 @@ class Day:
         self.stack_limit = model.stack_limit
         self.max_entry_cost = model.max_entry_cost
         self.deploy_km = model.params.reach_km  # near enough its objective to deploy where it stands
+        self.mined = model.mined
+        self.mine_days = model.params.isis_mine_days
+        self.mine_clearers = set(model.hostile_code_lists[ISIS])  # ISIS's enemies pay for its mines
         self._sides: dict[int, tuple] = {}
         self.waiting: dict[tuple[int, int], int] = {}  # (side, full cell) -> units of the side that waited behind it
 
@@ -118,11 +125,13 @@ def advance(unit: Unit, day: Day, blocked: bytes, near_enemy: set, hostile: list
     if fresh:
         unit.contact = None
     limit = day.stack_limit - unit.strength
+    code = unit.code
+    attacking = unit.posture == ATTACK  # a unit that only moves (withdraws) stops at an enemy in its way, not beside it
     here = start = settled = unit.flat  # settled: the farthest cell on its way with room for it
     jammed = -1  # the first full cell it had to pass through
     while distance[here] > 0:
         enemy = -1
-        if here in near_enemy:
+        if attacking and here in near_enemy:
             enemy = nearest_enemy(neighbours[here], distance, hostile_at, here, day.river_side, screened)
         if enemy >= 0:
             if unit.posture == ATTACK and here == settled:
@@ -138,6 +147,8 @@ def advance(unit: Unit, day: Day, blocked: bytes, near_enemy: set, hostile: list
                 continue
             if distance[cell] >= distance[here] or distance[cell] >= UNREACHABLE:
                 continue  # no nearer the objective
+            if not attacking and any(cell in units for units in hostile_at):
+                continue  # a withdrawal goes round the enemy
             if stacked[cell] > limit and stacked[cell]:  # full of its own side: the next-best way
                 if through < 0:
                     through, through_k = cell, k
@@ -163,9 +174,14 @@ def advance(unit: Unit, day: Day, blocked: bytes, near_enemy: set, hostile: list
         cost = entry_cost[best] * day.lengths[best_k]
         if control[best] in hostile:
             cost += day.clearing_days * speed * (1.0 + day.fortification[best])
+        mined = day.mined[best] and code in day.mine_clearers
+        if mined:
+            cost += day.mine_days * speed
         if credit < cost:
             break
         credit -= cost
+        if mined:
+            day.mined[best] = False  # cleared, at a cost
         here = best
         if not (stacked[here] > limit and stacked[here]):
             settled = here
@@ -174,6 +190,8 @@ def advance(unit: Unit, day: Day, blocked: bytes, near_enemy: set, hostile: list
     if settled != here:  # it ends the day where it last found room: the rest of the way was full
         credit = initial if settled == start else 0.0  # (where it got nowhere, it may go again once others moved)
     if settled != unit.flat:  # the day's march ends here: only now does the unit change cells
+        if unit.posture == MOVE and code == ISIS:
+            day.model.lay_mines(start)  # a withdrawal leaves mines and booby traps behind
         unit.place_at(settled)
     unit.march_credit = min(credit, speed + day.max_entry_cost)
     if settled == start and jammed >= 0 and distance[start] > 0:  # it got nowhere for its own side's crowd

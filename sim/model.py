@@ -119,6 +119,8 @@ class CampaignModel(Model):
         self.sieges: dict[tuple[int, int], tuple[int, int]] = {}  # (side, cell) -> first and last day bombarded
         self.siege_failures: dict[int, dict[int, int]] = {}  # side -> cell -> sieges of it lifted
         self.bypassed: dict[int, dict[int, int]] = {}  # side -> cell it bypasses -> until which day
+        self.isis_core = np.zeros(0, dtype=np.int64)  # the towns ISIS holds as its core (sim/isis_strategy.py)
+        self.defected_yesterday: set[int] = set()  # cells of ISIS units that lost fighters to defection (R14)
 
         place_forces(self, forces)
         self.commanders = [cls(self) for cls in COMMANDERS]
@@ -176,7 +178,7 @@ class CampaignModel(Model):
         self.oil_values = layers["oil"].ravel()[self.oil_cells]
         self.fortification = isis.prepared_defences(self.control, layers["terrain"], self.params, self.rules)
         self.fortification_flat = self.fortification.ravel()
-        self.fortified_cells = np.flatnonzero(self.fortification_flat > 0)
+        self.mined = np.zeros(self.nx * self.ny, dtype=bool)  # cells ISIS left mined as it withdrew (R12)
         self._distance_cache: dict[str, np.ndarray] = {}
         self.unsupplied: set[Unit] = set()
         self.layout_version = 0  # counts unit moves, arrivals and removals (see ``unit_cells``)
@@ -216,6 +218,12 @@ class CampaignModel(Model):
         return corridor
 
     # ----- questions the rules and commanders ask -------------------------------------------
+    def town_cells_at(self, cell: int) -> np.ndarray:
+        """The cells of the town whose place cell is ``cell`` (the cell itself for other places)."""
+        by_cell = self.static_cells("towns by cell", lambda: {
+            self.place_flat[pid]: cells for pid, cells in self._town_cells.items()})
+        return by_cell.get(cell, np.array([cell], dtype=np.int64))
+
     def town_cells(self, place: str) -> np.ndarray:
         if place in self._town_cells:
             return self._town_cells[place]
@@ -474,6 +482,11 @@ class CampaignModel(Model):
             ring = following
         return None
 
+    def lay_mines(self, cell: int) -> None:
+        """ISIS leaves a cell it held mined and booby-trapped (R12): the next enemy to enter pays."""
+        if self.rules.on("R12") and self.control_flat[cell] == ISIS and self.params.isis_mine_days > 0:
+            self.mined[cell] = True
+
     def harm_civilians(self, cell: int, intensity: float, sorties: dict[int, int], attacker: int, defender: int) -> int:
         return self.population.harm(cell, intensity, sorties)
 
@@ -513,13 +526,27 @@ class CampaignModel(Model):
     def _attrition(self) -> None:
         bukamal_km = self.km_from_places(("bukamal",))
         params, rules, day, draws = self.params, self.rules, self.day, self.draws
-        threshold = params.isis_defection_morale
-        for unit in [u for u in self.units if u.code == ISIS and u.morale < threshold]:
-            rate = isis.defection_rate(unit.morale, day, bukamal_km[unit.flat], params, rules)
+        isis_units = [u for u in self.units if u.code == ISIS]
+        shaken = self.defected_yesterday
+        self.defected_yesterday = set()
+        ny = self.ny
+        isis_cells = [divmod(u.flat, ny) for u in isis_units]
+        for unit, (x, y) in zip(isis_units, isis_cells, strict=True):
+            contagion = 0.0
+            if shaken:  # the share of the ISIS units around it (two cells) whose fighters defected yesterday
+                around = sum(1 for cx, cy in isis_cells if max(abs(cx - x), abs(cy - y)) <= 2)
+                struck = sum(1 for c in shaken if max(abs(c // ny - x), abs(c % ny - y)) <= 2)
+                contagion = min(1.0, struck / max(around, 1))
+            rate = isis.defection_rate(unit.morale, unit.supply, unit in self.unsupplied, contagion, day,
+                                       bukamal_km[unit.flat], params, rules)
             if rate > 0:
-                lost = int(draws.generator("defection", day, unit.unique_id).binomial(unit.strength, rate))
+                rng = draws.generator("defection", day, unit.unique_id)
+                locals_ = int(rng.binomial(unit.strength - unit.foreign, rate))
+                foreigners = int(rng.binomial(unit.foreign, rate * params.isis_foreign_defection))
+                lost = unit.defect(locals_, foreigners)
                 if lost:
-                    self.ledger[ISIS]["defected"] += unit.lose(lost)
+                    self.ledger[ISIS]["defected"] += lost
+                    self.defected_yesterday.add(unit.flat)
         rng = self.draws.generator("defection", self.day)  # after the units' draws, which reset the stream
         drain = isis.raqqa_drain(self.day, self.params, self.rules)
         if drain > 0:
@@ -552,7 +579,12 @@ class CampaignModel(Model):
             params = self.params
             sweep_and_lapse(self.control, reach, self.land, self.relations.hostile, self.unswept, self.alone,
                             every, params.rear_clearing_days, params.hold_lapse_days, self.desert)
-        isis.decay_lost_defences(self.fortification, self.control, self.params, self.fortified_cells)
+            hostile_zone = np.zeros(self.nx * self.ny, dtype=bool)  # cells in contact: no building there
+            for code in self.hostile_code_lists[ISIS]:
+                hostile_zone |= (zones & np.uint8(1 << code)) != 0
+            isis.build_defences(self.fortification, self.control, self.layers["terrain"], ~hostile_zone, every,
+                                params, self.rules)
+        isis.decay_lost_defences(self.fortification, self.control, self.params)
 
     def _supply_and_morale(self) -> None:
         params = self.params

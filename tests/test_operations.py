@@ -271,10 +271,13 @@ def test_two_columns_meeting_head_on_in_a_defile_pass_each_other():
 
 def passes_a_strongpoint(sieges_before_bypass: int) -> bool:
     """A regime unit must pass an ISIS strongpoint just beyond a defile on its way east; its sieges fail."""
+    import dataclasses
+
     layers = defile_world(wall_x=8, length=3)
-    forces = [unit("isis", "isis", 500, (11, 6)), unit("regime", "syrian_army", 400, (6, 6))]
-    model = tiny_model(layers, forces, days=60, siege_patience_days=4, min_assault_ratio=6.0, rest_days=3,
-                       sieges_before_bypass=sieges_before_bypass, isis_counterattack_rate=0.0,
+    forces = [unit("isis", "isis", 590, (11, 6)), unit("regime", "syrian_army", 300, (6, 6))]
+    no_defections = dataclasses.replace(baseline(), rules_off=frozenset({"R14"}))  # it holds: only force could take it
+    model = tiny_model(layers, forces, no_defections, days=60, siege_patience_days=4, min_assault_ratio=6.0,
+                       rest_days=3, sieges_before_bypass=sieges_before_bypass, isis_counterattack_rate=0.0,
                        isis_fallback_ratio=10.0)
     regime = [u for u in model.units if u.code == REGIME]
     obey(model, regime, [(20, 6), (20, 7), (21, 6)], ATTACK)

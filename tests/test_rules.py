@@ -250,8 +250,10 @@ def test_r12_prepared_towns_decay_once_lost_and_isis_falls_back_early():
     control[0, 0] = REGIME
     isis.decay_lost_defences(forts, control, params)
     assert forts[0, 0] == pytest.approx(params.isis_fortification * (1 - params.fortification_decay))
-    assert isis.withdrawal_ratio(ISIS, params, RuleBook()) < isis.withdrawal_ratio(REGIME, params, RuleBook())
-    assert isis.withdrawal_ratio(ISIS, params, RuleBook.with_off(["R12"])) == params.breakthrough_ratio
+    hold = isis.withdrawal_ratio(ISIS, "hold", params, RuleBook())
+    assert isis.withdrawal_ratio(ISIS, "delay", params, RuleBook()) < hold < isis.withdrawal_ratio(
+        REGIME, "hold", params, RuleBook())
+    assert isis.withdrawal_ratio(ISIS, "hold", params, RuleBook.with_off(["R12"])) == params.breakthrough_ratio
 
 
 def test_r12_an_isis_unit_pressed_hard_falls_back_where_a_regime_unit_would_hold():
@@ -265,7 +267,7 @@ def test_r12_an_isis_unit_pressed_hard_falls_back_where_a_regime_unit_would_hold
         forces = [unit(defender_side, kind, 150, (5, 2)), unit(attacker_side, attacker_kind, 500, (4, 2), "attack")]
         model = tiny_model(layers, forces, days=1, lethality=0.001)
         defender = model.units[0]
-        ratio = (isis.withdrawal_ratio(ISIS, model.params, model.rules) + model.params.breakthrough_ratio) / 2
+        ratio = (isis.withdrawal_ratio(ISIS, "hold", model.params, model.rules) + model.params.breakthrough_ratio) / 2
         battle.withdraw_or_surrender(model, defender, ratio)
         return defender.flat != model.ny * 5 + 2
     assert pressed_unit("isis", "isis") is True
@@ -285,9 +287,11 @@ def test_r13_the_raqqa_drain_ends_when_raqqa_falls_and_iraq_sends_no_one():
 
 def test_r14_demoralised_isis_units_defect_more_around_bukamal_at_the_start():
     params = Params().replace(isis_defection_rate=0.02)
-    def rate(morale, day, km, rules=None):
-        return isis.defection_rate(morale, day, km, params, rules or RuleBook())
+    def rate(morale, day, km, rules=None, supply=1.0, cut_off=False, contagion=0.0):
+        return isis.defection_rate(morale, supply, cut_off, contagion, day, km, params, rules or RuleBook())
     assert rate(0.9, 0, 100) == 0 < rate(0.3, 0, 100) < rate(0.1, 0, 100)
+    assert rate(0.3, 0, 100) < rate(0.3, 0, 100, supply=0.5) < rate(0.3, 0, 100, supply=0.5, cut_off=True)
+    assert rate(0.3, 0, 100) < rate(0.3, 0, 100, contagion=1.0)  # defections around it spread
     far, near_now, near_later = rate(0.1, 0, 100), rate(0.1, 0, 10), rate(0.1, 300, 10)
     assert near_now > 2 * far and far < near_later < near_now
     assert rate(0.1, 0, 10, RuleBook.with_off(["R14"])) == 0

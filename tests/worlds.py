@@ -62,3 +62,30 @@ def tiny_model(layers: MapLayers, forces: list[dict], scenario: Scenario | None 
     if params:
         scenario = scenario.with_params(**params)
     return CampaignModel(scenario, rng=seed, days=days, layers=layers, forces=forces)
+
+
+def valley_with_towns(nx: int, towns: list[tuple], ny: int = 9, river_y: int = 4,
+                      control: np.ndarray | None = None, residents: float = 200.0,
+                      oil: dict[tuple[int, int], float] | None = None) -> MapLayers:
+    """A tiny valley (``tiny_layers``) with towns: (x, y, residents) each, or (x, y, residents, id) to
+    name one as a real place (e.g. "hasakah", an SDF supply source), urban cells that are valley
+    towns of their bank; ``oil`` puts oil fields (cell -> value)."""
+    from sim.geography.sources import Place
+
+    layers = tiny_layers(nx, ny, river_y=river_y, control=control, residents=residents)
+    arrays = dict(layers.layers)
+    terrain, population, oil_layer = arrays["terrain"].copy(), arrays["population"].copy(), arrays["oil"].copy()
+    places, cells = [], {}
+    for i, (x, y, people, *named) in enumerate(towns):
+        terrain[x, y] = Terrain.URBAN
+        population[x, y] = people
+        lat, lon = layers.frame.centre((x, y))
+        bank = "left" if y > river_y else "right"
+        pid = named[0] if named else f"town{i}"
+        places.append(Place(pid, f"Town {i}", lat, lon, "town", bank, people, "urban"))
+        cells[pid] = (x, y)
+    for (x, y), value in (oil or {}).items():
+        oil_layer[x, y] = value
+    arrays.update(terrain=terrain, population=population, oil=oil_layer)
+    return MapLayers(layers.frame, arrays, tuple(places), cells, {}, {}, layers.river_cells, layers.river_lines,
+                     layers.rural_density_per_km2)

@@ -52,8 +52,10 @@ def place_forces(model, forces=None) -> None:
         anchor, preferred = _anchor(model, group, code)
         for share in shares:
             cell = room_near(model, code, anchor, share, preferred)
-            model.add_unit(group.side, group.kind, share, cell, posture=group.posture, group=group.group,
-                           flow="initial")
+            unit = model.add_unit(group.side, group.kind, share, cell, posture=group.posture, group=group.group,
+                                  flow="initial")
+            if group.side == "isis":
+                unit.foreign = round(share * params.isis_foreign_share)
 
 
 def _anchor(model, group, code: int) -> tuple[int, list[int]]:

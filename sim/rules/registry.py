@@ -110,22 +110,28 @@ RULES: dict[str, Rule] = {
             "R12",
             "ISIS drags the battle out with defences prepared over six months.",
             ("¶10",),
-            "ISIS-held towns start fortified (decaying once lost); ISIS falls back early and counter-attacks",
-            "no prepared defences; ISIS units hold and withdraw like any other",
+            "ISIS-held towns start fortified and ISIS keeps building defences out of contact (decaying once "
+            "lost); its commander holds a core chosen by value and force, delays, abandons or raids elsewhere, "
+            "falls back early, leaves mines, counter-attacks where the enemy is thin or its air grounded, and "
+            "makes a last stand where it cannot withdraw",
+            "no prepared defences, no strategy, no counter-attacks, mines or last stand: ISIS units hold where "
+            "they stand and give ground like any other side's",
         ),
         Rule(
             "R13",
             "ISIS cannot balance its fronts in Raqqa and Deir ez-Zor, and has lost Mosul and Tal Afar.",
             ("¶11",),
-            "no ISIS reinforcement from Iraq; the Raqqa front drains ISIS strength until Raqqa falls",
-            "no Raqqa drain, and ISIS is reinforced from Iraq at isis_iraq_reinforcement a day",
+            "no ISIS reinforcement from Iraq; the Raqqa front drains ISIS strength until Raqqa falls, then "
+            "the fighters evacuated under the Raqqa deal reach ISIS's core",
+            "no Raqqa drain and no evacuees, and ISIS is reinforced from Iraq at isis_iraq_reinforcement a day",
         ),
         Rule(
             "R14",
             "ISIS fears defections, seen lately in al-Bukamal.",
             ("¶11",),
-            "demoralised ISIS units lose fighters to defection, more around al-Bukamal at the start",
-            "no defections",
+            "ISIS fighters defect under pressure (low morale, lost supply, being cut off) and as the units "
+            "around them do; foreign fighters far less; more around al-Bukamal at the start",
+            "no defections: ISIS falls to force alone",
         ),
         Rule(
             "R15",
