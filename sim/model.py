@@ -370,8 +370,9 @@ class CampaignModel(Model):
         return (cells * 1.5 + 10) * self.layers.frame.cell_km * SEARCH_SLACK
 
     def refresh_blocked(self) -> None:
-        """The cells each side may not enter: held by a side at non-aggression with it (R1), and
-        for the SDF in phase 1, beyond the line through al-Suwar (R7)."""
+        """The cells each side may not enter: held by a side at non-aggression with it (R1); while the
+        regime and the SDF are at non-aggression, the other's bank of the river unless it holds the
+        cell itself (R1's line); and for the SDF in phase 1, beyond the line through al-Suwar (R7)."""
         phase_one = self.rules.on("R7") and not sdf.in_phase_two(self)
         key = (self.control_flat.tobytes(), self.relations, phase_one)  # control is unchanged on about half the days
         if getattr(self, "_blocked_key", None) == key:
@@ -393,6 +394,17 @@ class CampaignModel(Model):
             if not hasattr(self, "_beyond_stop_line"):
                 self._beyond_stop_line = sdf.beyond_stop_line(self.layers)
             self.blocked[SDF] = self.blocked[SDF] | self._beyond_stop_line
+        if peace[REGIME, SDF]:
+            for code, across in self._across_the_line().items():
+                self.blocked[code] = self.blocked[code] | (across & (self.control_flat != code))
+
+    def _across_the_line(self) -> dict[int, np.ndarray]:
+        """R1's river line: the cells on the other's bank, for the regime and the SDF (kept once made)."""
+        if not hasattr(self, "_line"):
+            across = deconfliction.across_the_line(
+                self.river_side_flat, self.km_from_places(deconfliction.POCKET_PLACES), regime.LEFT_BANK_REACH_KM)
+            self._line = {side_code(side): cells for side, cells in across.items()}
+        return self._line
 
     def sortie_budgets(self) -> dict[int, float]:
         return {
