@@ -96,7 +96,7 @@ class RegimeCommander(Commander):
             assault = self._send_bridgehead(assault)
         objectives = list(race)
         objectives.insert(2, ("the city's surroundings", model.enemy_units_near(self.code, "deir_ez_zor", REAR_KM)))
-        if all(targets.size == 0 for _, targets in race):
+        if model.rules.on("R2") and all(targets.size == 0 for _, targets in race):  # R2 off: no drive east
             objectives.append(("clear the right bank", model.enemy_cells(self.code, Bank.RIGHT)))
         assign_in_order(self, assault, objectives)
 
@@ -132,7 +132,6 @@ class SDFCommander(Commander):
         if model.sdf_paused:
             return
         phase_two = sdf_rules.in_phase_two(model)
-        model.sdf_phase = 2 if phase_two else 1
         objectives = sdf_rules.phase_targets(model, phase_two)
         if phase_two and all(t.size == 0 for _, t in objectives):
             objectives.append(("clear the left bank", model.enemy_cells(self.code, Bank.LEFT)))
