@@ -113,9 +113,7 @@ class CampaignModel(Model):
         self.pending_raids: list[int] = []
         self.sdf_paused = False
         self.withdrawn_for_pause = 0
-        self.sdf_phase = 1
         self.qaim_day = day_of(self.params.qaim_fall_date)
-        self.corridor_day: int | None = None
         self._fields: dict = {}
 
         place_forces(self, forces)
@@ -443,7 +441,7 @@ class CampaignModel(Model):
         unit.strength = 0
         self.remove_unit(unit)
 
-    def harm_civilians(self, cell: int, intensity: float, sorties: dict[int, int], attacker: int, defender: int) -> int:
+    def harm_civilians(self, cell: int, intensity: float, sorties: dict[int, int]) -> int:
         return self.population.harm(cell, intensity, sorties)
 
     def record_engagement(self, engagement, attacker_losses: int, defender_losses: int, civilians: int) -> None:

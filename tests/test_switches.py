@@ -32,3 +32,44 @@ def test_r1_the_river_is_the_line_neither_crosses_to_the_others_bank():
     assert np.array_equal(model.blocked[SDF], right | own)  # and the regime's cell, as ever under R1
     model = tiny_model(layers, forces, rules_off("R1", "R7"), days=1)
     assert not model.blocked[REGIME].any() and not model.blocked[SDF].any()
+
+
+def regime_and_sdf_side_by_side():
+    """A regime unit and an SDF unit on neighbouring right-bank cells, each holding its own."""
+    control = np.zeros((12, 9), dtype=np.int8)
+    control[:6, :4] = REGIME
+    control[6:, :4] = SDF
+    layers = tiny_layers(control=control)
+    return layers, [unit("regime", "syrian_army", 400, (5, 2)), unit("sdf", "sdf", 300, (6, 2))]
+
+
+def test_an_incident_under_r1_is_a_short_clash_that_costs_both_sides():
+    """R1 holds, but with an incident rate the two clash now and then: each incident kills fighters
+    on both sides and is recorded as a regime-SDF incident; nothing else happens between them."""
+    layers, forces = regime_and_sdf_side_by_side()
+    model = tiny_model(layers, forces, days=60, r1_incident_rate=0.2).run()
+    incidents = [e for e in model.recorder.engagements if e[3] == "incident"]
+    assert incidents and all((e[4], e[5]) == (REGIME, SDF) for e in incidents)
+    assert sum(e[6] for e in incidents) > 0 and sum(e[7] for e in incidents) > 0
+    assert sum(e[6] > 0 and e[7] > 0 for e in incidents) > len(incidents) / 2  # most cost both sides
+    assert model.ledger[REGIME]["killed"] > 0 and model.ledger[SDF]["killed"] > 0
+    assert {e[3] for e in model.recorder.engagements} == {"incident"}
+    assert model.relations.relation("regime", "sdf") == "non_aggression"
+
+
+def days_of(scenario: Scenario, days: int, seed: int = 1) -> dict[str, float]:
+    """The outcomes of one run of the map (seed 1 unless told: paired runs share it)."""
+    from sim.experiments.runner import run_one
+
+    result = run_one(scenario, 0, seed, days)
+    assert result.ok, result.error
+    return result.summary
+
+
+def test_r2_off_the_regime_clears_the_city_but_never_drives_east():
+    """Paired 200-day runs: the baseline regime takes al-Mayadin and al-Bukamal; with R2 off it
+    clears the city and takes neither (no "clear the right bank" once the city is done)."""
+    on, off = days_of(baseline(), 200), days_of(rules_off("R2"), 200)
+    assert on["regime_mayadin_day"] > 0 and on["regime_bukamal_day"] > 0
+    assert off["regime_city_cleared_day"] > 0
+    assert np.isnan(off["regime_mayadin_day"]) and np.isnan(off["regime_bukamal_day"])

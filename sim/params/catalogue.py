@@ -154,6 +154,10 @@ RULES = (
     Param("r1_incident_rate", 0.0, "1/day per pair", 0.0, 0.2, group="rules", rule="R1",
           source="campaign.md (known departures: rare incidents near the river line); 0 in the baseline (¶8)",
           doc="Daily chance that a regime and an SDF unit in contact near the river clash although R1 holds."),
+    Param("incident_lethality", 0.5, "share of lethality", 0.0, 1.0, group="rules", rule="R1",
+          source="campaign.md (known departures: strikes, an attack repulsed, villages taken and retaken: brief "
+                 "clashes); value: assumption",
+          doc="Ground fire of an incident across the deconfliction line, as a share of a full engagement's."),
     Param("regime_reinforcements", 6000, "fighters", 0, 15000, group="rules", rule="R4", explore=True,
           source="campaign.md: 10,000-20,000 across the eastern campaign; ¶3 (other fronts quiet)",
           doc="Fighters reaching the valley up the Palmyra road after day 0."),
