@@ -40,7 +40,7 @@ from sim.movement import network_for
 from sim.population import PopulationModel
 from sim.randomness import KeyedDraws
 from sim.recorder import Recorder
-from sim.rules import deconfliction, economy, isis, regime, sdf
+from sim.rules import deconfliction, economy, isis, opposition, regime, sdf
 from sim.scenario import Scenario, baseline
 from sim.sides import Relations, relation_graph
 
@@ -93,6 +93,7 @@ class CampaignModel(Model):
         self.draws = KeyedDraws(self.seed)
         graph = relation_graph(self.spec.relations)
         deconfliction.set_regime_sdf_relation(graph, self.rules.on("R1"), self.spec.relations)
+        opposition.set_opposition_sdf_relation(graph, self.rules.on("R9"), self.spec.relations)
         self.relations = Relations(graph)
         self.hostile_code_lists = [self.relations.hostile_codes(c) if c else [] for c in range(N_CODES)]
         self.end_day = min(day_of(self.params.end_date), days if days is not None else 10**9)

@@ -73,3 +73,21 @@ def test_r2_off_the_regime_clears_the_city_but_never_drives_east():
     assert on["regime_mayadin_day"] > 0 and on["regime_bukamal_day"] > 0
     assert off["regime_city_cleared_day"] > 0
     assert np.isnan(off["regime_mayadin_day"]) and np.isnan(off["regime_bukamal_day"])
+
+
+def opposition_km_from_tanf(scenario: Scenario, days: int) -> list[float]:
+    from sim.model import CampaignModel
+
+    model = CampaignModel(scenario, rng=1, days=days).run()
+    tanf = model.km_from_places(("tanf",))
+    return [float(tanf[u.flat]) for u in model.units if u.code == OPPOSITION]
+
+
+def test_r9_off_the_opposition_acts_jointly_with_the_sdf_on_al_bukamal():
+    """R9 on: the factions stay within raiding reach of al-Tanf, at non-aggression with the SDF. R9
+    off: allied with the SDF (joint action), they drive out through the Badia toward al-Bukamal."""
+    from sim.rules.opposition import RAID_REACH_KM
+
+    assert max(opposition_km_from_tanf(baseline(), 60)) <= RAID_REACH_KM
+    away = opposition_km_from_tanf(rules_off("R9"), 60)
+    assert away and max(away) > RAID_REACH_KM

@@ -88,8 +88,10 @@ RULES: dict[str, Rule] = {
             "R9",
             "The desert opposition fights both Assad and ISIS and refuses joint action with the SDF.",
             ("¶5", "¶7"),
-            "opposition units raid regime and ISIS positions within reach of al-Tanf",
-            "the opposition stays in the al-Tanf zone",
+            "opposition units raid regime and ISIS positions within reach of al-Tanf; at non-aggression with "
+            "the SDF, no joint action",
+            "the factions accept joint action: allied with the SDF, under coalition air, they drive through the "
+            "Badia on T-2 and al-Bukamal, the SDF's goal on the border",
         ),
         Rule(
             "R10",
