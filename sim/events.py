@@ -55,7 +55,7 @@ class QaimFalls(DatedEvent):
 
     def apply(self) -> None:
         model = self.model
-        if model.border_cells.size and model.params.pmf_fighters > 0 and model.params.iranian_militia_share > 0:
+        if model.border_cells.size and regime_rules.pmf_cross(model.params, model.rules):
             cell = int(model.border_cells[0])
             spawn_at(model, "regime", "iranian_militia", model.params.pmf_fighters, cell, "iraqi_pmf")
 

@@ -10,7 +10,8 @@ The order of a day (docs/ODD.md, "Process overview and scheduling"), written onc
 4. attrition: ISIS defections (R14) and the Raqqa drain (R13);
 5. control: the control layer follows the units (bulk numpy; pockets close every ENCIRCLE_INTERVAL
    days), prepared defences decay (R12);
-6. supply and morale: supply by connection to the side's sources and by oil held (R15);
+6. supply and morale: supply by connection to the side's sources and by oil held, whose revenue
+   pays new fighters (R15);
 7. population: flight from fighting, camps, sectarian tension (R11), recruitment (R10, R11),
    tomorrow's raids (R11);
 8. record the day.
@@ -498,6 +499,10 @@ class CampaignModel(Model):
                 taken = unit.lose(min(owed, max(0, unit.strength - battle.MIN_UNIT)))
                 self.ledger[ISIS]["withdrawn"] += taken
                 owed -= taken
+        back = isis.raqqa_return(self.day, self.ledger[ISIS]["withdrawn"], self.params, self.rules)
+        if back > 0:
+            self.pools[ISIS] += back
+            self.ledger[ISIS]["arrived"] += back
         from_iraq = isis.reinforcement_from_iraq(self.params, self.rules)
         if from_iraq > 0:
             arrived = int(rng.poisson(from_iraq))
@@ -519,6 +524,7 @@ class CampaignModel(Model):
             self.unsupplied = self._cut_off_units()
         oil_held = np.bincount(self.control_flat[self.oil_cells], weights=self.oil_values, minlength=N_CODES).tolist()
         recovery = [params.supply_recovery * economy.supply_multiplier(held, params, self.rules) for held in oil_held]
+        self._oil_recruits(oil_held)
         unsupplied = self.unsupplied
         for unit in self.units:
             if unit in unsupplied:
@@ -528,6 +534,17 @@ class CampaignModel(Model):
                 unit.supply = min(1.0, unit.supply + recovery[unit.code])
             if unit.engaged_on != self.day:
                 unit.morale += params.morale_recovery * (unit.kind.morale - unit.morale)
+
+    def _oil_recruits(self, oil_held: list[float]) -> None:
+        """R15: the fields' revenue pays new fighters for ISIS and the SDF (to their pools, formed into
+        units with their recruits)."""
+        for side in economy.OIL_FUNDED:
+            code = side_code(side)
+            expected = economy.oil_recruits(oil_held[code], self.params, self.rules)
+            if expected > 0:
+                paid = int(self.draws.generator("population", self.day, 4 + code).poisson(expected))
+                self.pools[code] += paid
+                self.ledger[code]["recruited"] += paid
 
     def _cut_off_units(self) -> set[Unit]:
         """Units whose cell is not joined to one of its side's sources through cells its side holds

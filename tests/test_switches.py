@@ -91,3 +91,54 @@ def test_r9_off_the_opposition_acts_jointly_with_the_sdf_on_al_bukamal():
     assert max(opposition_km_from_tanf(baseline(), 60)) <= RAID_REACH_KM
     away = opposition_km_from_tanf(rules_off("R9"), 60)
     assert away and max(away) > RAID_REACH_KM
+
+
+def held_by(side: int) -> np.ndarray:
+    return np.full((12, 9), side, dtype=np.int8)
+
+
+def test_r11_the_attitude_toward_the_regime_decides_its_local_recruits():
+    """A regime-held valley recruits local militias when the tribes lean to the regime, none when
+    they do not: initial_attitude_regime is read."""
+    forces = [unit("regime", "syrian_army", 400, (5, 2))]
+    recruited = {
+        attitude: tiny_model(tiny_layers(control=held_by(REGIME)), forces, days=60,
+                             initial_attitude_regime=attitude).run().ledger[REGIME]["recruited"]
+        for attitude in (0.1, 0.9)
+    }
+    assert recruited[0.1] == 0 < recruited[0.9]
+
+
+def oil_world(oil: float):
+    layers = tiny_layers(control=held_by(ISIS))
+    layers["oil"][6, 6] = oil
+    return layers, [unit("isis", "isis", 150, (6, 6))]
+
+
+def test_r15_an_oil_field_pays_new_fighters_for_whoever_holds_it():
+    """ISIS holding a field recruits more than the same world without one; with R15 off, oil pays no one."""
+    def recruited(oil, scenario=None):
+        layers, forces = oil_world(oil)
+        return tiny_model(layers, forces, scenario, days=60).run().ledger[ISIS]["recruited"]
+
+    assert recruited(1.0) > recruited(0.0) + 30
+    assert recruited(1.0, rules_off("R15")) == recruited(0.0)
+
+
+def test_r13_raqqa_drains_isis_until_it_falls_then_part_comes_back_and_off_iraq_sends_fighters():
+    """R13 on: fighters leave the valley for Raqqa until it falls (day 37), and half of them come
+    back that day. R13 off: no drain, no return, and reinforcements from Iraq."""
+    from sim.calendar import day_of
+
+    fall = day_of(baseline().params.raqqa_fall_date)
+    forces = [unit("isis", "isis", 150, (x, 2)) for x in range(0, 12, 2)]
+
+    def ledger_on(day, scenario=None):
+        model = tiny_model(tiny_layers(control=held_by(ISIS)), forces, scenario, days=day).run()
+        return model.ledger[ISIS]
+
+    before, after = ledger_on(fall - 1), ledger_on(fall)
+    assert before["withdrawn"] > 0 and before["arrived"] == 0
+    assert after["arrived"] == round(0.5 * after["withdrawn"]) > 0
+    off = ledger_on(fall, rules_off("R13"))
+    assert off["withdrawn"] == 0 and off["arrived"] > after["arrived"]

@@ -244,6 +244,22 @@ RULES = (
     Param("oil_supply_bonus", 0.5, "multiplier per field", 0.0, 3.0, group="rules", rule="R15",
           source="¶1, ¶10 (economic weight); value: assumption",
           doc="Extra supply recovery per unit of oil value held (al-Omar = 1)."),
+    Param("oil_recruits_per_field", 1.5, "fighters/day per field", 0.0, 20.0, group="rules", rule="R15",
+          source="¶1, ¶10 (economic weight); order of magnitude: ISIS's oil income fell to about $16m a quarter by "
+                 "mid-2017, al-Omar its largest field (US figures, Center for Security Policy 2017-10); at $100-200 "
+                 "a month a fighter, a share of a field's revenue pays one or two new fighters a day (assumption)",
+          doc="New fighters a day that the revenue of one field (al-Omar = 1) pays for ISIS or the SDF."),
+    Param("regime_recruitment_rate", 1e-05, "1/day per resident", 0.0, 0.0005, group="rules", rule="R11",
+          source="campaign.md (NDF and tribal militias fight for the regime); value: assumption",
+          doc="Daily local militia recruits per resident of regime-held valley cells of the governorate at full "
+              "attitude toward the regime."),
+    Param("regime_attitude_threshold", 0.3, "attitude", 0.0, 1.0, group="rules", rule="R11",
+          source="assumption",
+          doc="Attitude toward the regime below which no one joins its local militias."),
+    Param("isis_raqqa_return_share", 0.5, "share", 0.0, 1.0, group="rules", rule="R13",
+          source="decisions.md: the Raqqa evacuation deal (2017-10-12 to 10-15) sent a few hundred fighters east; "
+                 "share: assumption",
+          doc="Share of the fighters the Raqqa front drew off that come back to the valley when Raqqa falls."),
 )
 
 POPULATION = (

@@ -38,7 +38,8 @@ RULES: dict[str, Rule] = {
             ("¶2", "¶4", "¶9"),
             "ordered objectives: the city and airport, the city cleared, al-Mayadin, al-Bukamal, the border "
             "at al-Qaim; a bridgehead detachment on the left bank",
-            "the regime holds and clears the city but does not drive east",
+            "the regime holds and clears the city but does not drive east, and the Iraqi PMF do not cross at "
+            "al-Qaim to meet it",
         ),
         Rule(
             "R3",
@@ -105,8 +106,10 @@ RULES: dict[str, Rule] = {
             "The social make-up is sensitive: the Iranian, Shia presence and destruction risk sectarian war.",
             ("¶4", "¶5", "¶6"),
             "Iranian-backed militias and destruction raise sectarian tension, which lowers attitudes and feeds "
-            "ISIS recruitment and raids behind the lines",
-            "tension stays at zero: no raids, no ISIS recruitment",
+            "ISIS recruitment and raids behind the lines; the attitude toward the regime decides its local "
+            "militia recruits",
+            "tension stays at zero: no raids, no ISIS recruitment from grievances, and the attitude toward the "
+            "regime never sours (its local recruits stay as the initial attitude gives them)",
         ),
         Rule(
             "R12",
@@ -119,8 +122,9 @@ RULES: dict[str, Rule] = {
             "R13",
             "ISIS cannot balance its fronts in Raqqa and Deir ez-Zor, and has lost Mosul and Tal Afar.",
             ("¶11",),
-            "no ISIS reinforcement from Iraq; the Raqqa front drains ISIS strength until Raqqa falls",
-            "no Raqqa drain, and ISIS is reinforced from Iraq at isis_iraq_reinforcement a day",
+            "no ISIS reinforcement from Iraq; the Raqqa front drains ISIS strength until Raqqa falls, when part "
+            "of those drawn off come back (the evacuation convoy)",
+            "no Raqqa drain and no return, and ISIS is reinforced from Iraq at isis_iraq_reinforcement a day",
         ),
         Rule(
             "R14",
@@ -133,8 +137,9 @@ RULES: dict[str, Rule] = {
             "R15",
             "Deir ez-Zor matters for its position, its oil and its vast spaces.",
             ("¶1", "¶10"),
-            "oil and gas fields speed the supply of whoever holds them",
-            "oil gives no supply",
+            "oil and gas fields speed the supply of whoever holds them, and their revenue pays new fighters for "
+            "ISIS and the SDF",
+            "oil gives no supply and pays no one",
         ),
     )
 }
