@@ -118,7 +118,8 @@ class RegimeCommander(Commander):
 
 class SDFCommander(Commander):
     """Phase 1 to the line through al-Suwar, blocking the regime (R6, R7); phase 2 down the left
-    bank to the border; everything holds during a pause."""
+    bank to the border; once its objectives are taken, it clears the ISIS units left on its bank (in
+    phase 1 only those short of the stop line, which bars the rest); everything holds during a pause."""
 
     side = "sdf"
 
@@ -133,8 +134,9 @@ class SDFCommander(Commander):
             return
         phase_two = sdf_rules.in_phase_two(model)
         objectives = sdf_rules.phase_targets(model, phase_two)
-        if phase_two and all(t.size == 0 for _, t in objectives):
-            objectives.append(("clear the left bank", model.enemy_cells(self.code, Bank.LEFT)))
+        if all(t.size == 0 for _, t in objectives):  # (in phase 1 too: ISIS left behind within the stop line)
+            left = [model.enemy_cells(self.code, bank) for bank in (Bank.LEFT, Bank.KHABUR)]
+            objectives.append(("clear the left bank", np.concatenate(left)))
         assign_in_order(self, units, objectives)
 
 
