@@ -10,13 +10,8 @@ import pandas as pd
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from sim.calendar import date_of
-from sim.outcomes import BY_NAME
+from sim.outcomes import BY_NAME, HEADLINE
 from sim.plots.runs import save
-
-HEADLINE = (
-    "regime_city_cleared_day", "regime_bukamal_day", "isis_no_valley_town_day", "regime_sdf_engagements",
-    "right_bank_regime_share", "left_bank_sdf_share", "regime_losses", "isis_losses", "civilian_deaths",
-)
 
 
 def plot_outcome_distributions(summary: pd.DataFrame, path: Path, outcomes=HEADLINE) -> Path:
