@@ -1,11 +1,13 @@
 """Each rule switch, on and off, checked on what it does to the campaign (issue 16): the effect of
 every "off:" sentence of ``run.py rules`` on outcomes, in tiny worlds or short runs of the map."""
 
+import functools
 from dataclasses import replace
 
 import numpy as np
 
 from sim.codes import Bank, side_code
+from sim.outcomes import summarize
 from sim.scenario import Scenario, baseline
 from tests.worlds import tiny_layers, tiny_model, unit
 
@@ -142,3 +144,93 @@ def test_r13_raqqa_drains_isis_until_it_falls_then_part_comes_back_and_off_iraq_
     assert after["arrived"] == round(0.5 * after["withdrawn"]) > 0
     off = ledger_on(fall, rules_off("R13"))
     assert off["withdrawn"] == 0 and off["arrived"] > after["arrived"]
+
+
+# ----- each "off:" sentence of run.py rules, asserted on a short paired run of the map (seed 1) -----
+
+@functools.cache
+def paired_run(name: str, days: int):
+    """The map run for ``days`` with one rule off (or the baseline), seed 1: paired with the baseline."""
+    from sim.model import CampaignModel
+
+    scenario = baseline() if name == "baseline" else rules_off(name)
+    model = CampaignModel(scenario, rng=1, days=days).run()
+    model.summary = summarize(model, model.recorder.tables(name, 0, 1))
+    return model
+
+
+def sorties_for(model, code: int) -> int:
+    """Sorties flown in engagements the side fought (the engagement rows hold all sorties flown)."""
+    return sum(e[9] for e in model.recorder.engagements if code in (e[4], e[5]))
+
+
+def test_r3_off_no_russian_air_and_the_regime_clears_the_city_later():
+    on, off = paired_run("baseline", 200), paired_run("R3", 200)
+    regime_air = [sum(e[9] for e in m.recorder.engagements if e[4] == REGIME) for m in (on, off)]
+    assert regime_air[0] > 0 == regime_air[1]
+    assert off.summary["regime_city_cleared_day"] > on.summary["regime_city_cleared_day"] + 20
+
+
+def test_r4_off_no_reinforcements_come_up_the_palmyra_road():
+    on, off = paired_run("baseline", 200), paired_run("R4", 200)
+    pmf = baseline().params.pmf_fighters  # only the Iraqi PMF arrive (R2)
+    assert off.ledger[REGIME]["arrived"] == pmf < on.ledger[REGIME]["arrived"]
+
+
+def test_r5_off_the_siege_is_unbroken_and_the_city_is_not_cleared_in_200_days():
+    on, off = paired_run("baseline", 200), paired_run("R5", 200)
+    assert on.summary["regime_city_cleared_day"] < 100
+    assert np.isnan(off.summary["regime_city_cleared_day"])
+
+
+def sdf_cells(model, cells) -> int:
+    return int((model.control_flat[cells] == SDF).sum())
+
+
+def test_r6_off_the_sdf_does_not_race_for_the_left_bank_facing_the_city():
+    from sim.rules import sdf as sdf_rules
+
+    on, off = paired_run("baseline", 60), paired_run("R6", 60)
+    facing = sdf_rules._facing_the_city(on)
+    assert sdf_cells(on, facing) > facing.size / 2
+    assert sdf_cells(off, facing) == 0
+
+
+def test_r7_off_the_sdf_drives_past_the_al_suwar_line_at_once():
+    from sim.rules import sdf as sdf_rules
+
+    on, off = paired_run("baseline", 60), paired_run("R7", 60)
+    beyond = sdf_rules.beyond_stop_line(on.layers)
+    assert sdf_cells(off, beyond) > 4 * sdf_cells(on, beyond)
+
+
+def test_r8_off_no_coalition_air_and_the_sdf_advances_less():
+    from sim.rules import sdf as sdf_rules
+
+    on, off = paired_run("baseline", 200), paired_run("R8", 200)
+    assert sorties_for(on, SDF) > 0 and all(e[9] == 0 for e in off.recorder.engagements if SDF in (e[4], e[5]))
+    beyond = sdf_rules.beyond_stop_line(on.layers)
+    assert sdf_cells(off, beyond) < sdf_cells(on, beyond) / 2
+
+
+def test_r10_off_the_sdf_recruits_only_what_oil_pays():
+    on, off = paired_run("baseline", 200), paired_run("R10", 200)
+    assert off.ledger[SDF]["recruited"] < on.ledger[SDF]["recruited"] - 50
+
+
+def test_r11_off_no_raids_behind_the_lines_and_fewer_isis_recruits():
+    on, off = paired_run("baseline", 200), paired_run("R11", 200)
+    raids = [sum(e[3] == "raid" for e in m.recorder.engagements) for m in (on, off)]
+    assert raids[0] > 0 == raids[1]
+    assert off.ledger[ISIS]["recruited"] < on.ledger[ISIS]["recruited"]
+
+
+def test_r12_off_no_prepared_defences_and_al_mayadin_falls_sooner():
+    on, off = paired_run("baseline", 200), paired_run("R12", 200)
+    assert off.fortification.max() == 0 < on.fortification.max()
+    assert off.summary["regime_mayadin_day"] < on.summary["regime_mayadin_day"] - 30
+
+
+def test_r14_off_isis_loses_far_fewer_to_defection():
+    on, off = paired_run("baseline", 200), paired_run("R14", 200)
+    assert off.ledger[ISIS]["defected"] < on.ledger[ISIS]["defected"] / 3
