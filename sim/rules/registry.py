@@ -28,8 +28,9 @@ RULES: dict[str, Rule] = {
             "R1",
             "The SDF and the regime never engage each other in Deir ez-Zor.",
             ("¶8",),
-            "no ground combat between them, no entry into each other's held cells, no air strike on the other",
-            "the regime-SDF relation becomes hostile: they fight where they meet",
+            "no ground combat between them, no entry into each other's held cells, no air strike on the other; "
+            "the river is the line between them (the regime keeps a pocket on the left bank near the city)",
+            "the regime-SDF relation becomes hostile: they fight where they meet, and the river is no line",
         ),
         Rule(
             "R2",
