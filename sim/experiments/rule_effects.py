@@ -16,7 +16,7 @@ from dataclasses import replace
 import pandas as pd
 
 from sim.experiments.compare import comparison_table, format_value
-from sim.outcomes import HEADLINE
+from sim.outcomes import BY_NAME, HEADLINE
 from sim.scenario import Scenario, baseline
 
 REFERENCE = "baseline"
@@ -73,6 +73,7 @@ def effects_markdown(table: pd.DataFrame, *, runs: int, days: int | None, seed: 
         "",
     ]
     headline = [name for name in HEADLINE if name in set(table["outcome"])]
+    lines += ["; ".join(f"`{name}`: {BY_NAME[name].label}" for name in headline) + ".", ""]
     lines.append("| variant | " + " | ".join(f"`{name}`" for name in headline) + " |")
     lines.append("|---|" + "---|" * len(headline))
     for scenario, rows in table.groupby("scenario", sort=False):
