@@ -100,7 +100,7 @@ RULES: dict[str, Rule] = {
             "The Americans recruit trusted local armed groups.",
             ("¶6", "¶7"),
             "SDF recruitment from the population of cells it holds, growing with the attitude toward it",
-            "no recruitment",
+            "no recruitment from the population (fighters paid by oil it holds still join, R15)",
         ),
         Rule(
             "R11",
