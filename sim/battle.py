@@ -24,9 +24,9 @@ RAID_PARTY = 30  # fighters in an ISIS raid behind the lines (assumption)
 MAX_SHARE_OF_SORTIES = 0.5
 INCIDENT_REACH = 2  # cells: "near the river line"
 INCIDENT_OFFSET = 1 << 16  # a regime unit's incident draw: its second uniform of the day
-#: Ground fire by kind of engagement: incidents are brief clashes; in a bombardment only the
-#: attackers fire (at ``bombardment_fire`` of their strength, see resolve) with their air support.
-LETHALITY_SCALE = {"attack": 1.0, "counterattack": 1.0, "raid": 1.0, "incident": 0.5, "bombardment": 1.0}
+#: Ground fire by kind of engagement (incidents: the declared ``incident_lethality``, brief clashes); in a
+#: bombardment only the attackers fire (at ``bombardment_fire`` of their strength, see resolve) with their air.
+LETHALITY_SCALE = {"attack": 1.0, "counterattack": 1.0, "raid": 1.0, "bombardment": 1.0}
 
 
 @dataclass
@@ -100,7 +100,8 @@ def collect(model) -> list[Engagement]:
     # where the units stand: none moves while the engagements are collected
     by_cell = units_in(units, {e.target for e in engagements}) if engagements else {}
     for engagement in engagements:
-        engagement.defender, engagement.defenders = defenders_at(model, engagement.attacker, engagement.target, by_cell)
+        engagement.defender, engagement.defenders = defenders_at(model, engagement.attacker, engagement.target, by_cell,
+                                                                 engagement.kind)
         if engagement.kind == "attack" and engagement.defenders:
             engagement.kind = siege.decide(model, engagement, odds(engagement))
     siege.forget_ended(model)
@@ -169,11 +170,16 @@ def odds(e: Engagement) -> float:
     return power(e.attackers) / max(power(e.defenders), 1e-9)
 
 
-def defenders_at(model, attacker: int, cell: int, by_cell: dict[int, list[Unit]]) -> tuple[int, list[Unit]]:
+def defenders_at(model, attacker: int, cell: int, by_cell: dict[int, list[Unit]],
+                 kind: str = "attack") -> tuple[int, list[Unit]]:
     """The side (code) and units in ``cell`` hostile to ``attacker``, or (holder, []) if none
-    (``by_cell``: the units standing in each cell)."""
-    hostile = side_tables(model).hostile[attacker]
-    units = [u for u in by_cell.get(cell, ()) if hostile[u.code] and u.strength > 0]
+    (``by_cell``: the units standing in each cell). An incident's defenders are the units of the side
+    at non-aggression with the attacker (R1's partner): the clash the deconfliction failed to stop."""
+    if kind == "incident":
+        enemy = model.relations.non_aggression[attacker].tolist()
+    else:
+        enemy = side_tables(model).hostile[attacker]
+    units = [u for u in by_cell.get(cell, ()) if enemy[u.code] and u.strength > 0]
     if units:
         return units[0].code, [u for u in units if u.code == units[0].code]
     return int(model.control_flat[cell]), []
@@ -272,7 +278,7 @@ def resolve(model, e: Engagement, pressed: dict) -> None:
         rng,
         attack_side,
         defend_side,
-        lethality=params.lethality * LETHALITY_SCALE[e.kind],
+        lethality=params.lethality * (params.incident_lethality if e.kind == "incident" else LETHALITY_SCALE[e.kind]),
         defence=defence,
         kills_per_sortie=params.kills_per_sortie,
         sigma=params.engagement_intensity_sigma,
@@ -286,7 +292,7 @@ def resolve(model, e: Engagement, pressed: dict) -> None:
     killed_defenders = take_losses(model, defenders, outcome.defender_losses, air_for_attackers)
     if e.kind == "bombardment":
         killed_attackers += siege.besiegers_pay(model, attackers, rng)
-    civilians = model.harm_civilians(e.target, outcome.intensity, e.sorties, e.attacker, e.defender)
+    civilians = model.harm_civilians(e.target, outcome.intensity, e.sorties)
     model.record_engagement(e, killed_attackers, killed_defenders, civilians)
     if defenders and e.kind not in ("incident", "bombardment"):
         attacking_power = power(attackers)

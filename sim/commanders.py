@@ -103,7 +103,7 @@ class RegimeCommander(Commander):
         objectives = list(race)
         surroundings = model.enemy_units_near(self.code, "deir_ez_zor", model.params.city_rear_km)
         objectives.insert(2, ("the city's surroundings", surroundings))
-        if all(targets.size == 0 for _, targets in race):
+        if model.rules.on("R2") and all(targets.size == 0 for _, targets in race):  # R2 off: no drive east
             objectives.append(("clear the right bank", model.enemy_cells(self.code, Bank.RIGHT)))
         assign_in_order(self, assault, objectives)
 
@@ -125,7 +125,8 @@ class RegimeCommander(Commander):
 
 class SDFCommander(Commander):
     """Phase 1 to the line through al-Suwar, blocking the regime (R6, R7); phase 2 down the left
-    bank to the border; everything holds during a pause."""
+    bank to the border; once its objectives are taken, it clears the ISIS units left on its bank (in
+    phase 1 only those short of the stop line, which bars the rest); everything holds during a pause."""
 
     side = "sdf"
 
@@ -139,10 +140,10 @@ class SDFCommander(Commander):
         if model.sdf_paused:
             return
         phase_two = sdf_rules.in_phase_two(model)
-        model.sdf_phase = 2 if phase_two else 1
         objectives = sdf_rules.phase_targets(model, phase_two)
-        if phase_two and all(t.size == 0 for _, t in objectives):
-            objectives.append(("clear the left bank", model.enemy_cells(self.code, Bank.LEFT)))
+        if all(t.size == 0 for _, t in objectives):  # (in phase 1 too: ISIS left behind within the stop line)
+            left = [model.enemy_cells(self.code, bank) for bank in (Bank.LEFT, Bank.KHABUR)]
+            objectives.append(("clear the left bank", np.concatenate(left)))
         assign_in_order(self, units, objectives)
 
 

@@ -10,6 +10,7 @@ from sim import isis_strategy
 from sim.calendar import day_of
 from sim.codes import side_code
 from sim.forces.stacking import room_near, unit_sizes
+from sim.rules import isis as isis_rules
 from sim.rules import regime as regime_rules
 
 RAQQA_KM = 4.0
@@ -51,19 +52,22 @@ class RaqqaFalls(DatedEvent):
 
 
 class RaqqaEvacuation(DatedEvent):
-    """The Raqqa deal (October 2017): ISIS fighters leave Raqqa under escort and reach ISIS's core in
-    the valley (R13: the Raqqa front's end sends them east). They go to the town ISIS values most now,
-    not to a named place."""
+    """The Raqqa deal (October 2017): part of the fighters the Raqqa front drew off come back under
+    escort (R13, ``isis_raqqa_return_share``) and reach ISIS's core in the valley: the town ISIS values
+    most now, not a named place (to its pool of recruits if it holds no town)."""
 
     label = "ISIS fighters evacuated from Raqqa reach the valley"
 
     def apply(self) -> None:
         model = self.model
-        fighters = model.params.isis_raqqa_evacuees
-        if fighters <= 0 or not model.rules.on("R13"):
+        isis_code = side_code("isis")
+        fighters = isis_rules.raqqa_return(self.day, model.ledger[isis_code]["withdrawn"], model.params, model.rules)
+        if fighters <= 0:
             return
-        towns = model.held_town_cells(side_code("isis"))
+        towns = model.held_town_cells(isis_code)
         if not towns.size:
+            model.pools[isis_code] += fighters
+            model.ledger[isis_code]["arrived"] += fighters
             return
         core = model.isis_core if model.isis_core.size else towns
         values = isis_strategy.town_values(model, core)
@@ -78,7 +82,7 @@ class QaimFalls(DatedEvent):
 
     def apply(self) -> None:
         model = self.model
-        if model.border_cells.size and model.params.pmf_fighters > 0 and model.params.iranian_militia_share > 0:
+        if model.border_cells.size and regime_rules.pmf_cross(model.params, model.rules):
             cell = int(model.border_cells[0])
             spawn_at(model, "regime", "iranian_militia", model.params.pmf_fighters, cell, "iraqi_pmf")
 

@@ -10,7 +10,8 @@ The order of a day (docs/ODD.md, "Process overview and scheduling"), written onc
 4. attrition: ISIS defections (R14) and the Raqqa drain (R13);
 5. control: the control layer follows the units (bulk numpy; pockets close every ENCIRCLE_INTERVAL
    days), prepared defences decay (R12);
-6. supply and morale: supply by connection to the side's sources and by oil held (R15);
+6. supply and morale: supply by connection to the side's sources and by oil held, whose revenue
+   pays new fighters (R15);
 7. population: flight from fighting, camps, sectarian tension (R11), recruitment (R10, R11),
    tomorrow's raids (R11);
 8. record the day.
@@ -40,7 +41,7 @@ from sim.movement import network_for
 from sim.population import PopulationModel
 from sim.randomness import KeyedDraws
 from sim.recorder import Recorder
-from sim.rules import deconfliction, economy, isis, regime, sdf
+from sim.rules import deconfliction, economy, isis, opposition, regime, sdf
 from sim.scenario import Scenario, baseline
 from sim.sides import Relations, relation_graph
 
@@ -92,6 +93,7 @@ class CampaignModel(Model):
         self.draws = KeyedDraws(self.seed)
         graph = relation_graph(self.spec.relations)
         deconfliction.set_regime_sdf_relation(graph, self.rules.on("R1"), self.spec.relations)
+        opposition.set_opposition_sdf_relation(graph, self.rules.on("R9"), self.spec.relations)
         self.relations = Relations(graph)
         self.hostile_code_lists = [self.relations.hostile_codes(c) if c else [] for c in range(N_CODES)]
         self.end_day = min(day_of(self.params.end_date), days if days is not None else 10**9)
@@ -112,9 +114,7 @@ class CampaignModel(Model):
         self.pending_raids: list[int] = []
         self.sdf_paused = False
         self.withdrawn_for_pause = 0
-        self.sdf_phase = 1
         self.qaim_day = day_of(self.params.qaim_fall_date)
-        self.corridor_day: int | None = None
         self._fields: dict = {}
         self.sieges: dict[tuple[int, int], tuple[int, int]] = {}  # (side, cell) -> first and last day bombarded
         self.siege_failures: dict[int, dict[int, int]] = {}  # side -> cell -> sieges of it lifted
@@ -386,9 +386,10 @@ class CampaignModel(Model):
         return (cells * 1.5 + 10) * self.layers.frame.cell_km * SEARCH_SLACK
 
     def refresh_blocked(self) -> None:
-        """The cells each side may not enter: held by a side at non-aggression with it (R1), for the
-        SDF in phase 1 beyond the line through al-Suwar (R7), and the enemy cells a side bypasses
-        (sim/siege.py)."""
+        """The cells each side may not enter: held by a side at non-aggression with it (R1); while the
+        regime and the SDF are at non-aggression, the other's bank of the river unless it holds the
+        cell itself (R1's line); for the SDF in phase 1, beyond the line through al-Suwar (R7); and
+        the enemy cells a side bypasses (sim/siege.py)."""
         phase_one = self.rules.on("R7") and not sdf.in_phase_two(self)
         screened = tuple((code, tuple(siege.bypassed_cells(self, code))) for code in sorted(self.bypassed))
         key = (self.control_flat.tobytes(), self.relations, phase_one, screened)  # often unchanged
@@ -411,10 +412,21 @@ class CampaignModel(Model):
             if not hasattr(self, "_beyond_stop_line"):
                 self._beyond_stop_line = sdf.beyond_stop_line(self.layers)
             self.blocked[SDF] = self.blocked[SDF] | self._beyond_stop_line
+        if peace[REGIME, SDF]:
+            for code, across in self._across_the_line().items():
+                self.blocked[code] = self.blocked[code] | (across & (self.control_flat != code))
         for code, cells in screened:
             if cells:
                 self.blocked[code] = self.blocked[code].copy()
                 self.blocked[code][list(cells)] = True
+
+    def _across_the_line(self) -> dict[int, np.ndarray]:
+        """R1's river line: the cells on the other's bank, for the regime and the SDF (kept once made)."""
+        if not hasattr(self, "_line"):
+            across = deconfliction.across_the_line(
+                self.river_side_flat, self.km_from_places(deconfliction.POCKET_PLACES), regime.LEFT_BANK_REACH_KM)
+            self._line = {side_code(side): cells for side, cells in across.items()}
+        return self._line
 
     def sortie_budgets(self) -> dict[int, float]:
         return {
@@ -487,7 +499,7 @@ class CampaignModel(Model):
         if self.rules.on("R12") and self.control_flat[cell] == ISIS and self.params.isis_mine_days > 0:
             self.mined[cell] = True
 
-    def harm_civilians(self, cell: int, intensity: float, sorties: dict[int, int], attacker: int, defender: int) -> int:
+    def harm_civilians(self, cell: int, intensity: float, sorties: dict[int, int]) -> int:
         return self.population.harm(cell, intensity, sorties)
 
     def record_engagement(self, engagement, attacker_losses: int, defender_losses: int, civilians: int) -> None:
@@ -592,6 +604,7 @@ class CampaignModel(Model):
             self.unsupplied = self._cut_off_units()
         oil_held = np.bincount(self.control_flat[self.oil_cells], weights=self.oil_values, minlength=N_CODES).tolist()
         recovery = [params.supply_recovery * economy.supply_multiplier(held, params, self.rules) for held in oil_held]
+        self._oil_recruits(oil_held)
         unsupplied = self.unsupplied
         for unit in self.units:
             if unit in unsupplied:
@@ -601,6 +614,17 @@ class CampaignModel(Model):
                 unit.supply = min(1.0, unit.supply + recovery[unit.code])
             if unit.engaged_on != self.day:
                 unit.morale += params.morale_recovery * (unit.kind.morale - unit.morale)
+
+    def _oil_recruits(self, oil_held: list[float]) -> None:
+        """R15: the fields' revenue pays new fighters for ISIS and the SDF (to their pools, formed into
+        units with their recruits)."""
+        for side in economy.OIL_FUNDED:
+            code = side_code(side)
+            expected = economy.oil_recruits(oil_held[code], self.params, self.rules)
+            if expected > 0:
+                paid = int(self.draws.generator("population", self.day, 4 + code).poisson(expected))
+                self.pools[code] += paid
+                self.ledger[code]["recruited"] += paid
 
     def _cut_off_units(self) -> set[Unit]:
         """Units whose cell is not joined to one of its side's sources through cells its side holds

@@ -77,6 +77,11 @@ OUTCOMES: tuple[Outcome, ...] = (
       for side, label in (("regime", "the regime's"), ("sdf", "the SDF's"), ("isis", "ISIS's"))),
 )
 BY_NAME = {o.name: o for o in OUTCOMES}
+#: the outcomes comparisons show first (figures, the rule-effects overview)
+HEADLINE = (
+    "regime_city_cleared_day", "regime_bukamal_day", "isis_no_valley_town_day", "regime_sdf_engagements",
+    "right_bank_regime_share", "left_bank_sdf_share", "regime_losses", "isis_losses", "civilian_deaths",
+)
 
 #: Days taken from the key-place table: the first day ``side`` controls ``place``.
 PLACE_DAYS = {

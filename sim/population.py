@@ -28,6 +28,8 @@ NEIGHBOUR_FLIGHT = 0.5  # neighbours of a fighting cell flee at half the rate
 MILITIA_REACH = 2  # cells around an Iranian-backed militia unit where tension rises
 DAMAGE_PER_INTENSITY, DAMAGE_PER_SORTIE = 0.02, 0.01
 FAR = np.iinfo(np.int64).max  # a squared distance beyond any on the map
+#: the kind of unit a side's recruits form
+RECRUIT_KINDS = {SDF: ("sdf", "dmc_tribal"), ISIS: ("isis", "isis"), REGIME: ("regime", "ndf_militia")}
 SDF_GOODWILL = 0.001  # daily rise of attitude toward the SDF where it holds and tension is low (assumption)
 #: per map (by id, with the map kept to tell a new map at a reused id): the towns nearest first and the
 #: valley positions within MILITIA_REACH, by cell, as far as models of that map have needed them
@@ -292,16 +294,25 @@ class PopulationModel:
         return found
 
     def _recruit(self, residents: np.ndarray, control: np.ndarray, sdf_held: np.ndarray, tension: np.ndarray) -> None:
-        """Recruits of the day from the valley's ``residents`` (R10 for the SDF, R11 for ISIS)."""
+        """Recruits of the day from the valley's ``residents`` (R10 for the SDF, R11 for ISIS, the
+        attitude toward the regime for its local militias); then each side's pool (recruits, oil-paid
+        fighters, arrivals) forms units."""
         model = self.model
         rng = model.draws.generator("population", model.day, 1)
+        sdf_area = sdf_held & self.valley_governorate
+        recruits = {SDF: 0, ISIS: 0, REGIME: 0}
         if model.rules.on("R10"):
-            held = sdf_held & self.valley_governorate
-            expected = sdf_rules.expected_recruits(residents, self.valley_attitude_sdf, held, model.params)
-            self._enlist(SDF, int(rng.poisson(expected)), held, residents)
+            expected = sdf_rules.expected_recruits(residents, self.valley_attitude_sdf, sdf_area, model.params)
+            recruits[SDF] = int(rng.poisson(expected))
         if model.rules.on("R11"):
             expected = tension_rules.expected_isis_recruits(residents, tension, model.params)
-            self._enlist(ISIS, int(rng.poisson(expected)), control == ISIS, residents)
+            recruits[ISIS] = int(rng.poisson(expected))
+        regime_area = (control == REGIME) & self.valley_governorate
+        expected = tension_rules.expected_regime_recruits(residents, self.valley_attitude_regime, regime_area,
+                                                          model.params)
+        recruits[REGIME] = int(model.draws.generator("population", model.day, 3).poisson(expected))
+        for code, held in ((SDF, sdf_area), (ISIS, control == ISIS), (REGIME, regime_area)):
+            self._enlist(code, recruits[code], held, residents)
 
     def _enlist(self, code: int, recruits: int, held: np.ndarray, residents: np.ndarray) -> None:
         """Recruits join their side's pool from the ``held`` valley cells; a full unit forms in the
@@ -315,10 +326,10 @@ class PopulationModel:
         if model.pools[code] >= size and held.any():
             cells = self.valley_cells[held]
             cell = int(cells[np.argmax(residents[held])])
-            kind = "dmc_tribal" if code == SDF else "isis"
+            side, kind = RECRUIT_KINDS[code]
             model.pools[code] -= size
             model.ledger[code]["arrived"] -= size  # spawn_at counts arrivals; these were counted as recruits
-            spawn_at(model, "sdf" if code == SDF else "isis", kind, size, cell, "recruits")
+            spawn_at(model, side, kind, size, cell, "recruits")
 
     def _plan_raids(self, residents: np.ndarray, control: np.ndarray, tension: np.ndarray) -> None:
         """Tomorrow's ISIS raids behind the lines (R11), where tension and people are."""

@@ -3,6 +3,8 @@ ground swept and lapsed, break-up, pockets, garrisons (issue 13)."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -16,6 +18,7 @@ from sim.scenario import baseline
 from tests.worlds import tiny_layers, tiny_model, unit
 
 REGIME, SDF, ISIS = side_code("regime"), side_code("sdf"), side_code("isis")
+NO_STOP_LINE = dataclasses.replace(baseline(), rules_off=frozenset({"R7"}))  # the SDF free of R7's phase-1 line
 
 
 def with_terrain(layers: MapLayers, terrain: np.ndarray) -> MapLayers:
@@ -76,8 +79,8 @@ def test_a_unit_whose_cheapest_way_is_full_takes_the_next_best():
 @given(seed=st.integers(0, 10**6), gap=st.integers(5, 8), count=st.integers(3, 9), strength=st.integers(100, 590))
 def test_no_unit_waits_long_where_a_way_exists_and_no_cell_overflows(seed, gap, count, strength):
     layers = defile_world(gap_y=gap)
-    forces = [unit("regime", "syrian_army", strength, (1 + i // 4, 5 + i % 4)) for i in range(count)]
-    model = tiny_model(layers, forces, seed=seed, days=30)
+    forces = [unit("sdf", "dmc_tribal", strength, (1 + i // 4, 5 + i % 4)) for i in range(count)]
+    model = tiny_model(layers, forces, NO_STOP_LINE, seed=seed, days=30)
     targets = [(x, y) for x in range(14, 22) for y in range(5, 9)]
     obey(model, model.units, targets)
     for _ in range(30):
@@ -171,15 +174,15 @@ def test_a_marching_column_leaves_no_stripe_of_territory():
     control = np.full((24, 9), ISIS, dtype=np.int8)
     control[:, 4] = 0
     layers = tiny_layers(24, 9, control=control)
-    model = tiny_model(layers, [unit("regime", "elite_assault", 300, (1, 8))], days=4,
-                       rear_clearing_days=30)
-    obey(model, model.units, [(23, 8)])
+    model = tiny_model(layers, [unit("regime", "elite_assault", 300, (1, 0))], days=4,
+                       rear_clearing_days=30)  # on the right bank: the regime's side of R1's line
+    obey(model, model.units, [(23, 0)])
     start = model.units[0].flat
     model.step()
     model.step()
     here = model.units[0].flat
     assert here != start
-    passed = [x * model.ny + 8 for x in range(1, 24)]
+    passed = [x * model.ny + 0 for x in range(1, 24)]
     zone = model.zone_radius
     behind = [c for c in passed if abs(c // model.ny - here // model.ny) > zone and c // model.ny < here // model.ny]
     assert behind and all(model.control_flat[c] == ISIS for c in behind[1 + zone:]), "the column painted a stripe"
@@ -259,31 +262,29 @@ def test_placement_and_arrivals_respect_the_stacking_limit():
 
 def test_two_columns_meeting_head_on_in_a_defile_pass_each_other():
     layers = defile_world(wall_x=8, length=5)
-    forces = [unit("regime", "syrian_army", 590, (8, 6)), unit("regime", "syrian_army", 590, (12, 6))]
-    model = tiny_model(layers, forces, days=6)
+    forces = [unit("sdf", "sdf", 590, (8, 6)), unit("sdf", "sdf", 590, (12, 6))]  # the SDF's bank (R1's line)
+    model = tiny_model(layers, forces, NO_STOP_LINE, days=6)
     west, east = model.units
     obey(model, [west], [(20, 6)])
-    east.posture, east.objective = MOVE, model.objective(REGIME, "west", np.array([1 * model.ny + 6]))
+    east.posture, east.objective = MOVE, model.objective(SDF, "west", np.array([1 * model.ny + 6]))
     for _ in range(6):
         model.step()
     assert west.xy[0] > 12 and east.xy[0] < 8, "the columns froze face to face"
 
 
 def passes_a_strongpoint(sieges_before_bypass: int) -> bool:
-    """A regime unit must pass an ISIS strongpoint just beyond a defile on its way east; its sieges fail."""
-    import dataclasses
-
+    """An SDF unit must pass an ISIS strongpoint just beyond a defile on its way east; its sieges fail."""
     layers = defile_world(wall_x=8, length=3)
-    forces = [unit("isis", "isis", 590, (11, 6)), unit("regime", "syrian_army", 300, (6, 6))]
-    no_defections = dataclasses.replace(baseline(), rules_off=frozenset({"R14"}))  # it holds: only force could take it
+    forces = [unit("isis", "isis", 590, (11, 6)), unit("sdf", "sdf", 300, (6, 6))]
+    no_defections = dataclasses.replace(baseline(), rules_off=frozenset({"R14", "R7"}))  # only force could take it
     model = tiny_model(layers, forces, no_defections, days=60, siege_patience_days=4, min_assault_ratio=6.0,
                        rest_days=3, sieges_before_bypass=sieges_before_bypass, isis_counterattack_rate=0.0,
                        isis_fallback_ratio=10.0)
-    regime = [u for u in model.units if u.code == REGIME]
-    obey(model, regime, [(20, 6), (20, 7), (21, 6)], ATTACK)
+    sdf = [u for u in model.units if u.code == SDF]
+    obey(model, sdf, [(20, 6), (20, 7), (21, 6)], ATTACK)
     while model.running:
         model.step()
-    return any(u.xy[0] > 12 for u in regime if u.strength)
+    return any(u.xy[0] > 12 for u in sdf if u.strength)
 
 
 def test_a_strongpoint_whose_sieges_failed_is_bypassed():

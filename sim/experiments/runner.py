@@ -86,15 +86,25 @@ def run_one(
         )
 
 
+def run_summary(
+    scenario: Scenario, run_id: int, seed: int, days: int | None = None, snapshot_days: Iterable[int] = ()
+) -> RunResult:
+    """``run_one`` keeping only the summary of outcomes (for many runs whose tables are not written)."""
+    result = run_one(scenario, run_id, seed, days, snapshot_days)
+    result.tables, result.snapshots = {}, {}
+    return result
+
+
 def run_many(
     jobs: list[tuple],
     *,
     workers: int = 1,
     executor: Executor | None = None,
     progress: Callable[[RunResult], None] | None = None,
+    run: Callable[..., RunResult] = run_one,
 ) -> list[RunResult]:
-    """Run ``jobs`` (argument tuples for ``run_one``) in-process, on a local pool of ``workers``
-    processes, or on a given executor; results come back in job order."""
+    """Run ``jobs`` (argument tuples for ``run``, by default ``run_one``) in-process, on a local pool of
+    ``workers`` processes, or on a given executor; results come back in job order."""
     results: list[RunResult | None] = [None] * len(jobs)
     if executor is None and workers > 1:
         from joblib.externals.loky import get_reusable_executor
@@ -102,11 +112,11 @@ def run_many(
         executor = get_reusable_executor(max_workers=workers)
     if executor is None:
         for i, job in enumerate(jobs):
-            results[i] = run_one(*job)
+            results[i] = run(*job)
             if progress:
                 progress(results[i])
         return results
-    futures = {executor.submit(run_one, *job): i for i, job in enumerate(jobs)}
+    futures = {executor.submit(run, *job): i for i, job in enumerate(jobs)}
     for future in as_completed(futures):
         results[futures[future]] = future.result()
         if progress:

@@ -214,6 +214,10 @@ RULES = (
     Param("r1_incident_rate", 0.0, "1/day per pair", 0.0, 0.2, group="rules", rule="R1",
           source="campaign.md (known departures: rare incidents near the river line); 0 in the baseline (¶8)",
           doc="Daily chance that a regime and an SDF unit in contact near the river clash although R1 holds."),
+    Param("incident_lethality", 0.5, "share of lethality", 0.0, 1.0, group="rules", rule="R1",
+          source="campaign.md (known departures: strikes, an attack repulsed, villages taken and retaken: brief "
+                 "clashes); value: assumption",
+          doc="Ground fire of an incident across the deconfliction line, as a share of a full engagement's."),
     Param("regime_reinforcements", 6000, "fighters", 0, 15000, group="rules", rule="R4", explore=True,
           source="campaign.md: 10,000-20,000 across the eastern campaign; ¶3 (other fronts quiet)",
           doc="Fighters reaching the valley up the Palmyra road after day 0."),
@@ -251,10 +255,6 @@ RULES = (
     Param("isis_raqqa_drain", 6.0, "fighters/day", 0.0, 50.0, group="rules", rule="R13",
           source="¶11 (ISIS cannot balance its fronts); figure: assumption",
           doc="ISIS fighters drawn from the valley to the Raqqa front each day until Raqqa falls."),
-    Param("isis_raqqa_evacuees", 250, "fighters", 0, 3000, group="rules", rule="R13",
-          source="public reporting (BBC, 'Raqqa's dirty secret', 2017-11-13): about 250 fighters left Raqqa under"
-                 " the October 2017 deal, many for the Deir ez-Zor valley",
-          doc="ISIS fighters who reach its core from Raqqa when Raqqa falls."),
     Param("isis_iraq_reinforcement", 10.0, "fighters/day", 0.0, 100.0, group="rules", rule="R13",
           source="assumption; used only when R13 is switched off",
           doc="ISIS reinforcement from Iraq a day if R13 is off."),
@@ -360,6 +360,22 @@ RULES = (
     Param("oil_supply_bonus", 0.5, "multiplier per field", 0.0, 3.0, group="rules", rule="R15",
           source="¶1, ¶10 (economic weight); value: assumption",
           doc="Extra supply recovery per unit of oil value held (al-Omar = 1)."),
+    Param("oil_recruits_per_field", 1.5, "fighters/day per field", 0.0, 20.0, group="rules", rule="R15",
+          source="¶1, ¶10 (economic weight); order of magnitude: ISIS's oil income fell to about $16m a quarter by "
+                 "mid-2017, al-Omar its largest field (US figures, Center for Security Policy 2017-10); at $100-200 "
+                 "a month a fighter, a share of a field's revenue pays one or two new fighters a day (assumption)",
+          doc="New fighters a day that the revenue of one field (al-Omar = 1) pays for ISIS or the SDF."),
+    Param("regime_recruitment_rate", 1e-05, "1/day per resident", 0.0, 0.0005, group="rules", rule="R11",
+          source="campaign.md (NDF and tribal militias fight for the regime); value: assumption",
+          doc="Daily local militia recruits per resident of regime-held valley cells of the governorate at full "
+              "attitude toward the regime."),
+    Param("regime_attitude_threshold", 0.3, "attitude", 0.0, 1.0, group="rules", rule="R11",
+          source="assumption",
+          doc="Attitude toward the regime below which no one joins its local militias."),
+    Param("isis_raqqa_return_share", 0.5, "share", 0.0, 1.0, group="rules", rule="R13",
+          source="decisions.md: the Raqqa evacuation deal (2017-10-12 to 10-15) sent a few hundred fighters east; "
+                 "share: assumption",
+          doc="Share of the fighters the Raqqa front drew off that come back to the valley when Raqqa falls."),
 )
 
 POPULATION = (

@@ -13,13 +13,9 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from sim.calendar import date_of
-from sim.outcomes import BY_NAME
+from sim.outcomes import BY_NAME, HEADLINE
 from sim.plots.runs import save
 
-HEADLINE = (
-    "regime_city_cleared_day", "regime_bukamal_day", "isis_no_valley_town_day", "regime_sdf_engagements",
-    "right_bank_regime_share", "left_bank_sdf_share", "regime_losses", "isis_losses", "civilian_deaths",
-)
 RUN_COLOUR = "#4a6fa5"
 SCENARIO_MARKERS = "osD^v<>"
 #: What a difference is measured in, by outcome kind; counts keep their own unit (fighters, people...).

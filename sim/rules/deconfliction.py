@@ -1,13 +1,17 @@
 """R1: the SDF and the regime never engage each other in Deir ez-Zor (¶8).
 
 The rule decides the regime-SDF edge of the relation graph; everything else (ground combat,
-entering held cells, air strikes) reads that graph, so the rule holds everywhere it applies.
+entering held cells, air strikes) reads that graph, so the rule holds everywhere it applies. While
+the pair is at non-aggression the river is the line between them (``across_the_line``): neither
+crosses to the other's bank, so neither can take ground the other needs and freeze it there.
 """
 
 from __future__ import annotations
 
 import networkx as nx
+import numpy as np
 
+from sim.codes import Bank
 from sim.rules.registry import implements
 
 
@@ -32,3 +36,22 @@ def incident_happens(draw: float, rate: float) -> bool:
     months. The rate is 0 in the baseline, so the baseline follows the article.
     """
     return rate > 0 and draw < rate
+
+
+#: The regime's pocket on the left bank the line leaves it: its bridgehead near the city (campaign.md).
+POCKET_PLACES = ("dez_bridges", "dez_pontoon_east")
+
+
+@implements("R1")
+def across_the_line(river_side: np.ndarray, km_from_city: np.ndarray, pocket_km: float) -> dict[str, np.ndarray]:
+    """The Euphrates as the agreed line (campaign.md: by the end of the campaign the river had become
+    the line between the regime, right bank, and the SDF, left bank, except a small regime-held pocket
+    on the left bank near the city): for each of the pair, the cells (flat) on the other's side of it.
+
+    Note: the article (¶8) says only that they never fight; the line is how the deconfliction kept
+    that true on the ground, so the model applies it while the pair is at non-aggression. The regime's
+    pocket is the left bank within ``pocket_km`` of the city's crossings (R2's bridgehead).
+    """
+    left = (river_side == Bank.LEFT) | (river_side == Bank.KHABUR)
+    pocket = left & (km_from_city <= pocket_km)
+    return {"regime": left & ~pocket, "sdf": river_side == Bank.RIGHT}

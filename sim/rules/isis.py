@@ -95,6 +95,15 @@ def raqqa_drain(day: int, params, rules) -> float:
 
 
 @implements("R13")
+def raqqa_return(day: int, drawn_off: int, params, rules) -> int:
+    """When Raqqa falls, part of what the Raqqa front drew off comes back (decisions.md: the evacuation
+    deal of 2017-10-12 to 10-15 sent a convoy of fighters east): fighters arriving that day."""
+    if rules.on("R13") and day == day_of(params.raqqa_fall_date):
+        return round(params.isis_raqqa_return_share * drawn_off)
+    return 0
+
+
+@implements("R13")
 def reinforcement_from_iraq(params, rules) -> float:
     """Having lost Mosul and Tal Afar, ISIS gets no reinforcement from Iraq (¶11); with R13
     switched off it gets ``isis_iraq_reinforcement`` fighters a day."""

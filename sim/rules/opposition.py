@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import networkx as nx
 import numpy as np
 
 from sim.codes import side_code
@@ -13,10 +14,24 @@ CONSENSUS_TARGETS = ("t2_station", "bukamal")  # the US plan for the Badia facti
 
 
 @implements("R9")
+def set_opposition_sdf_relation(graph: nx.Graph, rule_on: bool, scenario_edges: dict) -> None:
+    """The desert factions refuse any joint action with the SDF (¶5, ¶7): the pair is at non-aggression.
+
+    With R9 switched off they accept it, as the US hoped (¶5-¶7): allied with the SDF, under coalition
+    air, they drive through the Badia on al-Bukamal (``consensus_targets``). An edge a scenario sets
+    explicitly wins over the rule.
+    """
+    if ("sdf", "opposition") in scenario_edges:
+        return
+    graph.edges["sdf", "opposition"]["relation"] = "non_aggression" if rule_on else "allied"
+    graph.edges["sdf", "opposition"]["source"] = "R9 (¶5, ¶7)" if rule_on else "R9 switched off"
+
+
+@implements("R9")
 def raid_targets(model) -> np.ndarray:
     """From al-Tanf the desert factions raid whoever of Assad and ISIS comes within reach (¶5):
     cells holding units of a side hostile to them, within reach of the garrison."""
-    if not model.rules.on("R9") or "tanf" not in model.place_flat:
+    if "tanf" not in model.place_flat:
         return np.array([], int)
     occupied = model.cells_with_units(model.relations.hostile_codes(OPPOSITION))
     near = model.km_from_places(("tanf",))[occupied] <= RAID_REACH_KM

@@ -35,6 +35,17 @@ def expected_raids(residents: np.ndarray, tension: np.ndarray, behind_lines: np.
 
 
 @implements("R11")
+def expected_regime_recruits(residents: np.ndarray, attitude: np.ndarray, regime_held: np.ndarray, params) -> float:
+    """The tribes' attitude toward the regime decides who joins its local militias (campaign.md: NDF
+    and tribal militias); tension sours it (``sour_attitudes``), so the militias' presence costs the
+    regime recruits: recruits a day from the people of ``regime_held`` cells."""
+    threshold = params.regime_attitude_threshold
+    willing = (attitude[regime_held] - threshold) / max(1e-9, 1 - threshold)
+    willing.clip(0, 1, out=willing)
+    return float(params.regime_recruitment_rate * (residents[regime_held] * willing).sum())
+
+
+@implements("R11")
 def expected_isis_recruits(residents: np.ndarray, tension: np.ndarray, params) -> float:
     """ISIS recruits a day from the grievances that tension breeds."""
     return float(params.isis_recruitment_rate * (residents * tension).sum())

@@ -81,6 +81,13 @@ def corridor_complete(model) -> bool:
     return bool(np.any(pieces.ravel()[neighbours] == anchor))
 
 
+@implements("R2")
+def pmf_cross(params, rules) -> bool:
+    """The Iraqi PMF cross at al-Qaim to meet the regime's race to the border (the land corridor, ¶2,
+    ¶4; campaign.md); with R2 off there is no race to meet and they stay in Iraq."""
+    return rules.on("R2") and params.pmf_fighters > 0 and params.iranian_militia_share > 0
+
+
 @implements("R3")
 def russian_sorties(params, rules) -> float:
     """Russian air cover for the regime (¶2): a daily budget of sorties (none with R3 off)."""

@@ -28,8 +28,9 @@ RULES: dict[str, Rule] = {
             "R1",
             "The SDF and the regime never engage each other in Deir ez-Zor.",
             ("¶8",),
-            "no ground combat between them, no entry into each other's held cells, no air strike on the other",
-            "the regime-SDF relation becomes hostile: they fight where they meet",
+            "no ground combat between them, no entry into each other's held cells, no air strike on the other; "
+            "the river is the line between them (the regime keeps a pocket on the left bank near the city)",
+            "the regime-SDF relation becomes hostile: they fight where they meet, and the river is no line",
         ),
         Rule(
             "R2",
@@ -38,7 +39,8 @@ RULES: dict[str, Rule] = {
             ("¶2", "¶4", "¶9"),
             "ordered objectives: the city and airport, the city cleared, al-Mayadin, al-Bukamal, the border "
             "at al-Qaim; a bridgehead detachment on the left bank",
-            "the regime holds and clears the city but does not drive east",
+            "the regime holds and clears the city but does not drive east, and the Iraqi PMF do not cross at "
+            "al-Qaim to meet it",
         ),
         Rule(
             "R3",
@@ -88,23 +90,27 @@ RULES: dict[str, Rule] = {
             "R9",
             "The desert opposition fights both Assad and ISIS and refuses joint action with the SDF.",
             ("¶5", "¶7"),
-            "opposition units raid regime and ISIS positions within reach of al-Tanf",
-            "the opposition stays in the al-Tanf zone",
+            "opposition units raid regime and ISIS positions within reach of al-Tanf; at non-aggression with "
+            "the SDF, no joint action",
+            "the factions accept joint action: allied with the SDF, under coalition air, they drive through the "
+            "Badia on T-2 and al-Bukamal, the SDF's goal on the border",
         ),
         Rule(
             "R10",
             "The Americans recruit trusted local armed groups.",
             ("¶6", "¶7"),
             "SDF recruitment from the population of cells it holds, growing with the attitude toward it",
-            "no recruitment",
+            "no recruitment from the population (fighters paid by oil it holds still join, R15)",
         ),
         Rule(
             "R11",
             "The social make-up is sensitive: the Iranian, Shia presence and destruction risk sectarian war.",
             ("¶4", "¶5", "¶6"),
             "Iranian-backed militias and destruction raise sectarian tension, which lowers attitudes and feeds "
-            "ISIS recruitment and raids behind the lines",
-            "tension stays at zero: no raids, no ISIS recruitment",
+            "ISIS recruitment and raids behind the lines; the attitude toward the regime decides its local "
+            "militia recruits",
+            "tension stays at zero: no raids, no ISIS recruitment from grievances, and the attitude toward the "
+            "regime never sours (its local recruits stay as the initial attitude gives them)",
         ),
         Rule(
             "R12",
@@ -121,9 +127,9 @@ RULES: dict[str, Rule] = {
             "R13",
             "ISIS cannot balance its fronts in Raqqa and Deir ez-Zor, and has lost Mosul and Tal Afar.",
             ("¶11",),
-            "no ISIS reinforcement from Iraq; the Raqqa front drains ISIS strength until Raqqa falls, then "
-            "the fighters evacuated under the Raqqa deal reach ISIS's core",
-            "no Raqqa drain and no evacuees, and ISIS is reinforced from Iraq at isis_iraq_reinforcement a day",
+            "no ISIS reinforcement from Iraq; the Raqqa front drains ISIS strength until Raqqa falls, when part "
+            "of those drawn off come back to ISIS's core (the evacuation convoy)",
+            "no Raqqa drain and no return, and ISIS is reinforced from Iraq at isis_iraq_reinforcement a day",
         ),
         Rule(
             "R14",
@@ -137,8 +143,9 @@ RULES: dict[str, Rule] = {
             "R15",
             "Deir ez-Zor matters for its position, its oil and its vast spaces.",
             ("¶1", "¶10"),
-            "oil and gas fields speed the supply of whoever holds them",
-            "oil gives no supply",
+            "oil and gas fields speed the supply of whoever holds them, and their revenue pays new fighters for "
+            "ISIS and the SDF",
+            "oil gives no supply and pays no one",
         ),
     )
 }

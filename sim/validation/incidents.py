@@ -20,8 +20,11 @@ def regime_sdf_engagements(engagements: pd.DataFrame) -> pd.DataFrame:
 
 
 def regime_sdf_clashes(engagements: pd.DataFrame, run_ids: list[int]) -> pd.DataFrame:
-    """Per run: regime-SDF engagements, how many of them were incidents, and the first one's day."""
+    """Per run: regime-SDF clashes (engagements that cost either side fighters), how many of them were
+    incidents, and the first one's day."""
     mine = regime_sdf_engagements(engagements)
+    if "attacker_losses" in mine:
+        mine = mine[(mine["attacker_losses"] + mine["defender_losses"]) > 0]
     by_run = mine.groupby("run_id")
     incidents = mine[mine["kind"] == "incident"].groupby("run_id").size()
     return pd.DataFrame(
