@@ -28,6 +28,7 @@ from mesa import Model
 
 from sim import battle, march, siege
 from sim.agents import Objective, Unit
+from sim.air import AirCampaign, sortie_budgets
 from sim.calendar import day_of
 from sim.codes import SIDES, Bank, Crossing, Terrain, side_code
 from sim.commanders import COMMANDERS
@@ -119,10 +120,17 @@ class CampaignModel(Model):
         self.sieges: dict[tuple[int, int], tuple[int, int]] = {}  # (side, cell) -> first and last day bombarded
         self.siege_failures: dict[int, dict[int, int]] = {}  # side -> cell -> sieges of it lifted
         self.bypassed: dict[int, dict[int, int]] = {}  # side -> cell it bypasses -> until which day
+        #: a scenario's weather (first day, last day, air force grounded or None for both, share still flying)
+        #: and humanitarian pauses (first day, last day, side code): read by sortie_budgets and pausing_sides
+        self.weather = [(day_of(e.date), day_of(e.get("until")), e.get("air_force"), e.get("flying", 0.0))
+                        for e in self.spec.events if e.kind == "weather"]
+        self.humanitarian_pauses = [(day_of(e.date), day_of(e.get("until")), side_code(e.get("side", "sdf")))
+                                    for e in self.spec.events if e.kind == "humanitarian_pause"]
 
         place_forces(self, forces)
         self.commanders = [cls(self) for cls in COMMANDERS]
         self.population = PopulationModel(self)
+        self.air = AirCampaign(self)
         self.recorder = Recorder(self, snapshot_days)
         self._events = schedule_events(self)
         self.refresh_blocked()
@@ -408,11 +416,16 @@ class CampaignModel(Model):
                 self.blocked[code] = self.blocked[code].copy()
                 self.blocked[code][list(cells)] = True
 
-    def sortie_budgets(self) -> dict[int, float]:
-        return {
-            REGIME: regime.russian_sorties(self.params, self.rules),
-            SDF: sdf.coalition_sorties(self.params, self.rules),
-        }
+    def sortie_budgets(self, day: int | None = None) -> dict[int, float]:
+        """Each air force's sorties for a day (today by default), by the code of the side it flies for:
+        its budget for the period, less what the weather grounds, none in its side's humanitarian pause
+        (sim/air/doctrine.py). A zero says that air force is not up."""
+        return sortie_budgets(self, day)
+
+    def pausing_sides(self, day: int | None = None) -> set[int]:
+        """The sides (codes) holding a humanitarian pause on a day (today by default)."""
+        day = self.day if day is None else day
+        return {code for first, last, code in self.humanitarian_pauses if first <= day <= last}
 
     # ----- things that happen to units ---------------------------------------------------------
     def add_unit(self, side: str, kind: str, strength: int, flat: int, *, posture: str, group: str, flow: str) -> Unit:
@@ -487,6 +500,7 @@ class CampaignModel(Model):
         if self.day % PLAN_INTERVAL == 1 or PLAN_INTERVAL == 1:
             for commander in self.commanders:
                 commander.plan()
+        self.air.dawn()
         march.march(self)
         battle.fight(self)
         self._attrition()
