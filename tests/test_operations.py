@@ -275,7 +275,7 @@ def passes_a_strongpoint(sieges_before_bypass: int) -> bool:
     forces = [unit("isis", "isis", 500, (11, 6)), unit("regime", "syrian_army", 400, (6, 6))]
     model = tiny_model(layers, forces, days=60, siege_patience_days=4, min_assault_ratio=6.0, rest_days=3,
                        sieges_before_bypass=sieges_before_bypass, isis_counterattack_rate=0.0,
-                       isis_fallback_ratio=10.0)
+                       isis_fallback_ratio=10.0, russian_sorties_per_day=0.0)  # sieges alone: air wears it down
     regime = [u for u in model.units if u.code == REGIME]
     obey(model, regime, [(20, 6), (20, 7), (21, 6)], ATTACK)
     while model.running:
