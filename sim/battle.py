@@ -4,7 +4,10 @@ surrender and rest.
 An engagement is one side's units attacking one cell that holds units of a side hostile to them.
 It comes from a unit's march meeting the enemy (attack), an ISIS counter-attack (R12), a clash
 across the deconfliction line although R1 holds (an incident), or an ISIS raid behind the lines
-(R11). Air forces support only their own side and never strike a side at non-aggression with it.
+(R11). Air forces support only their own side and never strike a side at non-aggression with it;
+they are actors of their own (``sim/air``), joining engagements in close support and striking
+concentrations and columns away from them. In a humanitarian pause a side holds its fire
+(``sim/humanitarian.py``).
 """
 
 from __future__ import annotations
@@ -13,15 +16,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from sim import combat, siege
+from sim import combat, humanitarian, siege
 from sim.agents import ATTACK, DEFEND, Unit
+from sim.air import effects as air_effects
 from sim.codes import SIDES, Terrain, side_code
 from sim.rules import deconfliction, isis
 
 REGIME, SDF, ISIS_CODE, OPPOSITION = (side_code(s) for s in SIDES)
-TANF_ZONE_KM = 55.0
 RAID_PARTY = 30  # fighters in an ISIS raid behind the lines (assumption)
-MAX_SHARE_OF_SORTIES = 0.5
 INCIDENT_REACH = 2  # cells: "near the river line"
 INCIDENT_OFFSET = 1 << 16  # a regime unit's incident draw: its second uniform of the day
 #: Ground fire by kind of engagement (incidents: the declared ``incident_lethality``, brief clashes); in a
@@ -39,6 +41,7 @@ class Engagement:
     defenders: list[Unit] = field(default_factory=list)
     raiders: int = 0  # raid party strength (raids only)
     sorties: dict[int, int] = field(default_factory=dict)  # side code -> sorties flown for it
+    flown_by: dict[int, tuple[int, int]] = field(default_factory=dict)  # air force (patron code) -> (side, sorties)
 
 
 class SideTables:
@@ -64,7 +67,7 @@ def side_tables(model) -> SideTables:
 
 def fight(model) -> None:
     """The battle stage: collect, support from the air, resolve, then withdrawals."""
-    engagements = collect(model)
+    engagements = humanitarian.hold_fire(model, collect(model))
     allocate_sorties(model, engagements)
     pressed: dict[Unit, float] = {}
     for engagement in engagements:
@@ -224,42 +227,9 @@ def raid_engagement(model, cell: int) -> Engagement:
 
 
 def allocate_sorties(model, engagements: list[Engagement]) -> None:
-    """Each air force shares its day's sorties among the engagements of the sides it supports, in
-    proportion to their size, striking only sides hostile to its patron (R3, R8; never R1's partner)."""
-    # the engagements air may join, with their size (fighters on both sides; no strength changes here)
-    sized = [(e, sum([u.strength for u in e.attackers]) + sum([u.strength for u in e.defenders]))
-             for e in engagements if e.defenders and e.kind not in ("incident", "raid")]
-    if not sized:  # no sorties flown: the day's air draws (a stream reset for each use) would go unused
-        return
-    rng = model.draws.generator("air", model.day)
-    tables = side_tables(model)
-    for patron, budget in model.sortie_budgets().items():
-        supported, hostile = tables.allied[patron], tables.hostile[patron]
-        eligible, weights = [], []
-        for e, size in sized:
-            if supported[e.attacker] and hostile[e.defender]:
-                eligible.append((e, e.attacker))
-            elif hostile[e.attacker] and (supported[e.defender] or (patron == SDF and in_tanf_zone(model, e))):
-                eligible.append((e, e.defender))
-            else:
-                continue
-            weights.append(size)
-        sorties = int(budget) + int(rng.random() < budget - int(budget))
-        if not eligible or sorties <= 0:
-            continue
-        cap = max(4, int(MAX_SHARE_OF_SORTIES * sorties))
-        total = sum(weights)  # > 0: every engagement here has defenders, each with some strength
-        for (e, side), weight in zip(eligible, weights, strict=True):
-            # int / int is the correctly rounded quotient, as numpy's float64 division of the two
-            share = min(int(sorties * weight / total), cap)
-            if share:
-                e.sorties[side] = e.sorties.get(side, 0) + share
-
-
-def in_tanf_zone(model, e: Engagement) -> bool:
-    """The opposition defending inside the al-Tanf zone, where US forces are (campaign.md: ~150 US
-    troops at al-Tanf, a 55 km deconfliction zone): coalition air covers it."""
-    return e.defender == OPPOSITION and model.km_from_places(("tanf",))[e.target] <= TANF_ZONE_KM
+    """The air forces fly (R3, R8; never against R1's partner): close support joins the engagements
+    (``e.sorties``), concentrations and columns are struck at once (``sim/air``)."""
+    model.air.fly(engagements)
 
 
 def resolve(model, e: Engagement, pressed: dict) -> None:
@@ -278,7 +248,8 @@ def resolve(model, e: Engagement, pressed: dict) -> None:
         rng,
         attack_side,
         defend_side,
-        lethality=params.lethality * (params.incident_lethality if e.kind == "incident" else LETHALITY_SCALE[e.kind]),
+        lethality=params.lethality * (params.incident_lethality if e.kind == "incident" else LETHALITY_SCALE[e.kind])
+        * model.population.restraint(e.target, e.attacker),
         defence=defence,
         kills_per_sortie=params.kills_per_sortie,
         sigma=params.engagement_intensity_sigma,
@@ -292,8 +263,14 @@ def resolve(model, e: Engagement, pressed: dict) -> None:
     killed_defenders = take_losses(model, defenders, outcome.defender_losses, air_for_attackers)
     if e.kind == "bombardment":
         killed_attackers += siege.besiegers_pay(model, attackers, rng)
-    civilians = model.harm_civilians(e.target, outcome.intensity, e.sorties)
+    air_by_force = {code: sorties for code, (_, sorties) in e.flown_by.items()}
+    civilians = model.harm_civilians(e.target, outcome.intensity, air_by_force)
     model.record_engagement(e, killed_attackers, killed_defenders, civilians)
+    if e.flown_by:
+        model.air.record_support(e, attack_side, defend_side, outcome, killed_attackers, killed_defenders,
+                                 model.population.last_air_deaths)
+        air_effects.hearten(model, attackers, air_for_attackers)
+        air_effects.hearten(model, defenders, air_for_defenders)
     if defenders and e.kind not in ("incident", "bombardment"):
         attacking_power = power(attackers)
         if e.kind == "raid":
@@ -319,12 +296,22 @@ def combat_sides(model, e: Engagement, attackers: list[Unit], defenders: list[Un
     else:
         attacker_fire = tuple([u.effectiveness for u in attackers])
         defender_fire = tuple([u.effectiveness for u in defenders])
-        defend = combat.Side(defender_strengths, defender_fire, e.sorties.get(e.defender, 0))
+        defend = combat.Side(defender_strengths, defender_fire, air_against(model, e, e.defender, attackers))
     if e.kind == "raid":
         attack = combat.Side((e.raiders,), (model.kinds["isis"].firepower,))
     else:
-        attack = combat.Side(tuple([u.strength for u in attackers]), attacker_fire, e.sorties.get(e.attacker, 0))
+        attack = combat.Side(tuple([u.strength for u in attackers]), attacker_fire,
+                             air_against(model, e, e.attacker, defenders))
     return attack, defend
+
+
+def air_against(model, e: Engagement, supported: int, struck: list[Unit]) -> float:
+    """Sorties of full effect flown for ``supported`` against the ``struck`` units: after their cover
+    where they stand and the diminishing returns on one target (sim/air/effects.py)."""
+    sorties = e.sorties.get(supported, 0)
+    if not sorties or not struck:
+        return 0.0
+    return air_effects.air_effect(model, struck[0].flat, struck[0].code, sorties)
 
 
 def defence_multiplier(model, cell: int, defenders: list[Unit]) -> float:
@@ -347,8 +334,8 @@ def defence_multiplier(model, cell: int, defenders: list[Unit]) -> float:
 
 def take_losses(model, units: list[Unit], losses: tuple[int, ...], sorties_against: int) -> int:
     """Units lose fighters (counted in their side's ledger) and morale, which falls with the share of
-    strength lost and under air attack; returns the fighters lost."""
-    per_unit_air = 0.01 * sorties_against / max(len(units), 1)
+    strength lost and under air attack (``air_morale_loss`` per sortie, shared); returns the fighters lost."""
+    per_unit_air = model.params.air_morale_loss * sorties_against / max(len(units), 1)
     per_casualty = model.params.morale_loss_per_casualty
     ledger, day = model.ledger, model.day
     total = 0

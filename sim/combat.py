@@ -1,8 +1,10 @@
 """Stochastic Lanchester attrition for one engagement between hostile units in contact.
 
 Aimed fire (the square law): each side loses, per day, the opposing strength times its
-effectiveness; the defender's losses are divided by its defence multiplier (terrain, prepared
-defences); sorties flown in support add losses on the side they strike. The day's draw scales both
+effectiveness; the defender's ground losses are divided by its defence multiplier (terrain, prepared
+defences); sorties flown in support add losses on the side they strike, by their effect after the
+target's cover and diminishing returns (``sim/air/effects.py``), so the defence multiplier does not
+divide them again. The day's draw scales both
 sides' expected losses by a common intensity (log-normal, mean 1) and then draws each side's
 losses as a Poisson count, so most engagements are small and a few are very large.
 """
@@ -21,7 +23,7 @@ class Side:
 
     strengths: tuple[int, ...]
     effectiveness: tuple[float, ...]
-    sorties: int = 0  # sorties flown in support of this side, striking the other
+    air_effect: float = 0.0  # sorties of full effect flown for this side, striking the other (sim/air/effects.py)
 
     @property
     def strength(self) -> int:
@@ -54,8 +56,8 @@ def expected_losses(
     attacker: Side, defender: Side, *, lethality: float, defence: float, kills_per_sortie: float
 ) -> tuple[float, float]:
     """Expected (attacker, defender) losses for one day of fighting, before the intensity draw."""
-    to_attacker = lethality * defender.firepower + kills_per_sortie * defender.sorties
-    to_defender = lethality * attacker.firepower / defence + kills_per_sortie * attacker.sorties / defence
+    to_attacker = lethality * defender.firepower + kills_per_sortie * defender.air_effect
+    to_defender = lethality * attacker.firepower / defence + kills_per_sortie * attacker.air_effect
     return min(to_attacker, attacker.strength), min(to_defender, defender.strength)
 
 

@@ -211,6 +211,14 @@ def schedule_events(model) -> list[DatedEvent]:
             )
         elif event.kind == "relation":
             events.append(RelationChanges(model, day, event.get("a"), event.get("b"), event.get("relation")))
+        elif event.kind == "weather":  # acts through model.sortie_budgets; here a line in the log
+            who = f"{event.get('air_force')} aircraft" if event.get("air_force") else "all aircraft"
+            flying = event.get("flying", 0.0)
+            grounded = "grounds " + who if not flying else f"keeps {1 - flying:.0%} of {who} on the ground"
+            events.append(Marker(model, day, f"bad weather {grounded} until {event.get('until')}"))
+        elif event.kind == "humanitarian_pause":  # acts through model.pausing_sides; here a line in the log
+            events.append(Marker(model, day, f"{event.get('side')} humanitarian pause until {event.get('until')}:"
+                                              " it holds its fire while civilians leave"))
     kept = [e for e in events if 1 <= e.day <= model.end_day]
     for event in kept:
         model.schedule_event(event, at=event.day - 0.5)

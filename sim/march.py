@@ -39,6 +39,10 @@ def march(model) -> None:
         return
     day = Day(model, enemy_neighbourhoods(model))
     order = model.draws.uniforms("movement", model.day, max(u.unique_id for u in units) + 1)
+    arrived = [u for u in units if u.objective.distance[u.flat] == 0]  # at a target: nothing to walk
+    for unit in arrived:
+        unit.contact, unit.march_credit = None, 0.0
+    units = [u for u in units if u.objective.distance[u.flat] != 0]
     waiting = [u for u in sorted(units, key=lambda u: order[u.unique_id]) if advance(u, day, *day.side(u.code), True)]
     for _ in range(MAX_PASSES):
         if not waiting:
@@ -80,6 +84,7 @@ class Day:
         self.mine_clearers = set(model.hostile_code_lists[ISIS])  # ISIS's enemies pay for its mines
         self._sides: dict[int, tuple] = {}
         self.waiting: dict[tuple[int, int], int] = {}  # (side, full cell) -> units of the side that waited behind it
+        self.entered: set[int] = set()  # cells units moved into during this march (a filter for enemies arrived)
 
     def side(self, code: int) -> tuple:
         """A side's cells it may not enter (bytes), cells near its enemies, its hostile sides, the
@@ -126,6 +131,7 @@ def advance(unit: Unit, day: Day, blocked: bytes, near_enemy: set, hostile: list
         unit.contact = None
     limit = day.stack_limit - unit.strength
     code = unit.code
+    entered = day.entered
     attacking = unit.posture == ATTACK  # a unit that only moves (withdraws) stops at an enemy in its way, not beside it
     here = start = settled = unit.flat  # settled: the farthest cell on its way with room for it
     jammed = -1  # the first full cell it had to pass through
@@ -147,7 +153,8 @@ def advance(unit: Unit, day: Day, blocked: bytes, near_enemy: set, hostile: list
                 continue
             if distance[cell] >= distance[here] or distance[cell] >= UNREACHABLE:
                 continue  # no nearer the objective
-            if not attacking and any(cell in units for units in hostile_at):
+            if (not attacking and (cell in near_enemy or cell in entered)
+                    and any(cell in units for units in hostile_at)):
                 continue  # a withdrawal goes round the enemy
             if stacked[cell] > limit and stacked[cell]:  # full of its own side: the next-best way
                 if through < 0:
@@ -166,7 +173,7 @@ def advance(unit: Unit, day: Day, blocked: bytes, near_enemy: set, hostile: list
             unit.objective.stale |= any(c >= 0 and blocked[c] for c in neighbours[here])  # barred: re-plan the way
             credit = 0.0
             break
-        if any(best in units for units in hostile_at):  # an enemy arrived there during this march
+        if (best in near_enemy or best in entered) and any(best in units for units in hostile_at):  # an enemy there
             if unit.posture == ATTACK and here == settled:
                 unit.contact = best
             credit = 0.0
@@ -193,6 +200,7 @@ def advance(unit: Unit, day: Day, blocked: bytes, near_enemy: set, hostile: list
         if unit.posture == MOVE and code == ISIS:
             day.model.lay_mines(start)  # a withdrawal leaves mines and booby traps behind
         unit.place_at(settled)
+        entered.add(settled)
     unit.march_credit = min(credit, speed + day.max_entry_cost)
     if settled == start and jammed >= 0 and distance[start] > 0:  # it got nowhere for its own side's crowd
         day.waiting[unit.code, jammed] = day.waiting.get((unit.code, jammed), 0) + 1

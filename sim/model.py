@@ -29,6 +29,7 @@ from mesa import Model
 
 from sim import battle, march, siege
 from sim.agents import Objective, Unit
+from sim.air import AirCampaign, sortie_budgets
 from sim.calendar import day_of
 from sim.codes import SIDES, Bank, Crossing, Terrain, side_code
 from sim.commanders import COMMANDERS
@@ -115,16 +116,24 @@ class CampaignModel(Model):
         self.sdf_paused = False
         self.withdrawn_for_pause = 0
         self.qaim_day = day_of(self.params.qaim_fall_date)
+        self.border_reached = False  # the regime has stood on the al-Qaim crossing (R2's race, once done)
         self._fields: dict = {}
         self.sieges: dict[tuple[int, int], tuple[int, int]] = {}  # (side, cell) -> first and last day bombarded
         self.siege_failures: dict[int, dict[int, int]] = {}  # side -> cell -> sieges of it lifted
         self.bypassed: dict[int, dict[int, int]] = {}  # side -> cell it bypasses -> until which day
         self.isis_core = np.zeros(0, dtype=np.int64)  # the towns ISIS holds as its core (sim/isis_strategy.py)
         self.defected_yesterday: set[int] = set()  # cells of ISIS units that lost fighters to defection (R14)
+        #: a scenario's weather (first day, last day, air force grounded or None for both, share still flying)
+        #: and humanitarian pauses (first day, last day, side code): read by sortie_budgets and pausing_sides
+        self.weather = [(day_of(e.date), day_of(e.get("until")), e.get("air_force"), e.get("flying", 0.0))
+                        for e in self.spec.events if e.kind == "weather"]
+        self.humanitarian_pauses = [(day_of(e.date), day_of(e.get("until")), side_code(e.get("side", "sdf")))
+                                    for e in self.spec.events if e.kind == "humanitarian_pause"]
 
         place_forces(self, forces)
         self.commanders = [cls(self) for cls in COMMANDERS]
         self.population = PopulationModel(self)
+        self.air = AirCampaign(self)
         self.recorder = Recorder(self, snapshot_days)
         self._events = schedule_events(self)
         self.refresh_blocked()
@@ -428,11 +437,16 @@ class CampaignModel(Model):
             self._line = {side_code(side): cells for side, cells in across.items()}
         return self._line
 
-    def sortie_budgets(self) -> dict[int, float]:
-        return {
-            REGIME: regime.russian_sorties(self.params, self.rules),
-            SDF: sdf.coalition_sorties(self.params, self.rules),
-        }
+    def sortie_budgets(self, day: int | None = None) -> dict[int, float]:
+        """Each air force's sorties for a day (today by default), by the code of the side it flies for:
+        its budget for the period, less what the weather grounds, none in its side's humanitarian pause
+        (sim/air/doctrine.py). A zero says that air force is not up."""
+        return sortie_budgets(self, day)
+
+    def pausing_sides(self, day: int | None = None) -> set[int]:
+        """The sides (codes) holding a humanitarian pause on a day (today by default)."""
+        day = self.day if day is None else day
+        return {code for first, last, code in self.humanitarian_pauses if first <= day <= last}
 
     # ----- things that happen to units ---------------------------------------------------------
     def add_unit(self, side: str, kind: str, strength: int, flat: int, *, posture: str, group: str, flow: str) -> Unit:
@@ -512,6 +526,7 @@ class CampaignModel(Model):
         if self.day % PLAN_INTERVAL == 1 or PLAN_INTERVAL == 1:
             for commander in self.commanders:
                 commander.plan()
+        self.air.dawn()
         march.march(self)
         battle.fight(self)
         self._attrition()
@@ -541,15 +556,15 @@ class CampaignModel(Model):
         isis_units = [u for u in self.units if u.code == ISIS]
         shaken = self.defected_yesterday
         self.defected_yesterday = set()
-        ny = self.ny
-        isis_cells = [divmod(u.flat, ny) for u in isis_units]
-        for unit, (x, y) in zip(isis_units, isis_cells, strict=True):
-            contagion = 0.0
-            if shaken:  # the share of the ISIS units around it (two cells) whose fighters defected yesterday
-                around = sum(1 for cx, cy in isis_cells if max(abs(cx - x), abs(cy - y)) <= 2)
-                struck = sum(1 for c in shaken if max(abs(c // ny - x), abs(c % ny - y)) <= 2)
-                contagion = min(1.0, struck / max(around, 1))
-            rate = isis.defection_rate(unit.morale, unit.supply, unit in self.unsupplied, contagion, day,
+        contagion = np.zeros(len(isis_units))
+        if shaken and isis_units:  # the share of the ISIS units within two cells whose fighters defected yesterday
+            ux, uy = np.divmod(np.array([u.flat for u in isis_units]), self.ny)
+            sx, sy = np.divmod(np.array(sorted(shaken)), self.ny)
+            around = (np.maximum(np.abs(ux[:, None] - ux[None, :]), np.abs(uy[:, None] - uy[None, :])) <= 2).sum(axis=1)
+            struck = (np.maximum(np.abs(ux[:, None] - sx[None, :]), np.abs(uy[:, None] - sy[None, :])) <= 2).sum(axis=1)
+            contagion = np.minimum(1.0, struck / np.maximum(around, 1))
+        for unit, pressure in zip(isis_units, contagion.tolist(), strict=True):
+            rate = isis.defection_rate(unit.morale, unit.supply, unit in self.unsupplied, pressure, day,
                                        bukamal_km[unit.flat], params, rules)
             if rate > 0:
                 rng = draws.generator("defection", day, unit.unique_id)

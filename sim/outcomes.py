@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.codes import SIDES, side_code
+from sim.recorder import POPULATION_COLUMNS
 
 REMOTE_KM = 10.0  # a measure's threshold, not a model parameter: ground this far from a side's units
 
@@ -46,6 +47,16 @@ OUTCOMES: tuple[Outcome, ...] = (
     Outcome("civilian_deaths", "Civilians killed", "people", "higher = costlier", "count"),
     Outcome("displaced", "People displaced (each flight counted)", "people", "higher = more", "count"),
     Outcome("in_camps_end", "People in al-Hol and Abu Khashab at the end", "people", "higher = more", "count"),
+    Outcome("displaced_now_end", "People away from home at the end", "people", "higher = more", "count"),
+    Outcome("returned", "People come home (each return counted)", "people", "higher = more", "count"),
+    Outcome("russian_air_civilian_deaths", "Civilians killed by Russian strikes", "people", "higher = costlier",
+            "count"),
+    Outcome("coalition_air_civilian_deaths", "Civilians killed by coalition strikes", "people", "higher = costlier",
+            "count"),
+    Outcome("russian_sorties", "Russian sorties flown", "sorties", "higher = more", "count"),
+    Outcome("coalition_sorties", "Coalition sorties flown", "sorties", "higher = more", "count"),
+    Outcome("coalition_sorties_withheld", "Coalition sorties withheld for civilians (then spent elsewhere or"
+            " carried)", "sorties", "higher = more restraint", "count"),
     Outcome("regime_sdf_engagements", "Regime-SDF engagements", "engagements", "higher = more fighting", "count"),
     Outcome("engagements", "Engagements of all kinds", "engagements", "higher = more fighting", "count"),
     Outcome(
@@ -115,8 +126,16 @@ def summarize(model, tables) -> dict[str, float]:
     for side in SIDES:
         summary[f"{side}_losses"] = float(recorder.ledger["killed"][last, side_code(side)])
     summary["isis_defected"] = float(recorder.ledger["defected"][last, side_code("isis")])
-    _, displaced, deaths, in_camps = recorder.population[last]
-    summary.update(civilian_deaths=float(deaths), displaced=float(displaced), in_camps_end=float(in_camps))
+    people = dict(zip(POPULATION_COLUMNS, recorder.population[last].tolist(), strict=True))
+    summary.update(civilian_deaths=people["civilian_deaths_cum"], displaced=people["displaced_cum"],
+                   in_camps_end=people["in_camps"], displaced_now_end=people["displaced_now"],
+                   returned=people["returned_cum"],
+                   russian_air_civilian_deaths=people["civilian_deaths_russian_air_cum"],
+                   coalition_air_civilian_deaths=people["civilian_deaths_coalition_air_cum"])
+    ledger = model.air.ledger
+    summary.update(russian_sorties=float(ledger[side_code("regime")]["flown"]),
+                   coalition_sorties=float(ledger[side_code("sdf")]["flown"]),
+                   coalition_sorties_withheld=float(ledger[side_code("sdf")]["withheld"]))
     events = tables["events"]
     pair = {"regime", "sdf"}
     summary["regime_sdf_engagements"] = float(

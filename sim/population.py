@@ -1,5 +1,8 @@
-"""The people of the valley: flight from fighting, the camps, civilian deaths, sectarian tension,
-and recruitment (R10 for the SDF, R11 for ISIS), on the map's property layers.
+"""The people of the valley: flight from fighting, from air strikes and ahead of an approaching front,
+to the camps (with their capacities), across the river or to the nearest quiet town; return once a
+place has been quiet long enough; civilian deaths by ground fire and by each air force; civilians who
+slow an assault on their cell; sectarian tension; and recruitment (R10 for the SDF, R11 for ISIS),
+which takes its recruits out of the population, on the map's property layers.
 
 Per-cell work is bulk numpy over the inhabited valley, whose tension and attitudes are kept as
 arrays of their own (worked on in place, copied to the map's layers each day); the few cells fought
@@ -25,6 +28,7 @@ from sim.rules import sdf as sdf_rules
 REGIME, SDF, ISIS = side_code("regime"), side_code("sdf"), side_code("isis")
 CAMPS = ("hol_camp", "abu_khashab_camp")
 NEIGHBOUR_FLIGHT = 0.5  # neighbours of a fighting cell flee at half the rate
+LONG_AGO = -(10**6)  # the day of last unrest of a place that has seen none
 MILITIA_REACH = 2  # cells around an Iranian-backed militia unit where tension rises
 DAMAGE_PER_INTENSITY, DAMAGE_PER_SORTIE = 0.02, 0.01
 FAR = np.iinfo(np.int64).max  # a squared distance beyond any on the map
@@ -87,6 +91,8 @@ class PopulationModel:
         self.is_camp = np.zeros(self.residents_flat.size, dtype=bool)
         self.is_camp[self.camp_cells] = True
         self.camps = set(self.camp_cells.tolist())
+        self.camp_index = np.full(self.residents_flat.size, -1, dtype=np.int64)  # cell -> its place in camp_cells
+        self.camp_index[self.camp_cells] = np.arange(self.camp_cells.size)
         self.nearest_camp = self._nearest_camps(model.nx, model.ny)
         urban = np.flatnonzero((model.terrain_flat == Terrain.URBAN) & model.land.ravel())
         self.refuges = urban
@@ -94,9 +100,21 @@ class PopulationModel:
         self.refuge_side = self.river_side[urban]
         self.refuges_on_side = np.bincount(self.refuge_side, minlength=max(Bank) + 1).tolist()
         self.refuge_order: dict[int, array] = known[1]  # cell -> towns on its side of the river, nearest first
-        self.displaced = 0.0
+        self.displaced = 0.0  # every flight counted
         self.to_camps = 0.0
         self.deaths = 0
+        self.air_deaths = {REGIME: 0, SDF: 0}  # civilians killed by each air force (by its patron's code)
+        self.last_air_deaths: dict[int, int] = {}  # by air force, in the last engagement or strike harmed
+        capacity = {"hol_camp": params.hol_capacity, "abu_khashab_camp": params.abu_khashab_capacity}
+        self.camp_capacity = np.array([capacity[c] for c in CAMPS if c in model.place_flat], dtype=float)
+        size = self.residents_flat.size
+        self.away = np.zeros(size)  # people displaced from each cell and not back
+        self.hosted = np.zeros(size)  # displaced people staying in each cell (a town or a camp)
+        self.returned = 0.0
+        self.last_unrest = np.full(size, LONG_AGO, dtype=np.int64)  # the last day of fighting, strikes or front near
+        self.front_cells = max(1, round(params.front_flight_km / model.layers.frame.cell_km)) \
+            if params.front_flight_km > 0 else 0
+        self.front_windows: dict[int, np.ndarray] = {}  # cell -> valley positions within front_flight_km
 
     def _nearest_camps(self, nx: int, ny: int) -> np.ndarray | None:
         """The camp nearest to each cell (flat; the first of equals), or None on a map without camps."""
@@ -115,32 +133,59 @@ class PopulationModel:
     def in_camps(self) -> float:
         return float(self.residents_flat[self.camp_cells].sum()) if self.camp_cells.size else 0.0
 
-    def harm(self, cell: int, intensity: float, sorties: dict[int, int]) -> int:
-        """Civilian deaths of an engagement in ``cell`` (ground fire and each air force's strikes)."""
+    def harm(self, cell: int, intensity: float, air: dict[int, int]) -> int:
+        """Civilian deaths in ``cell`` from ground fire of some ``intensity`` and from each air force's
+        sorties (``air``: by the code of the side it flies for), each a Poisson count of its own;
+        destruction, and the day's fighting that people flee (an air strike as ``strike_flight`` of
+        fighting per sortie)."""
         model = self.model
         params = model.params
-        rng = model.draws.generator("population", model.day, cell)
         residents = self.residents_flat[cell]
         per_thousand = residents / 1000.0
-        expected = params.ground_civilian_harm * per_thousand * intensity
-        for side, count in sorties.items():
-            harm = params.russian_civilian_harm if side == REGIME else params.coalition_civilian_harm
-            expected += harm * count * per_thousand
-        deaths = min(int(rng.poisson(expected)), int(residents))
+        deaths = 0
+        if intensity > 0:
+            rng = model.draws.generator("population", model.day, cell)
+            deaths = min(int(rng.poisson(params.ground_civilian_harm * per_thousand * intensity)), int(residents))
+        self.last_air_deaths = {}
+        for code, sorties in air.items():
+            harm = params.russian_civilian_harm if code == REGIME else params.coalition_civilian_harm
+            rng = model.draws.generator("population", model.day, cell, code)
+            killed = min(int(rng.poisson(harm * sorties * per_thousand)), int(residents) - deaths)
+            self.last_air_deaths[code] = killed
+            self.air_deaths[code] = self.air_deaths.get(code, 0) + killed
+            deaths += killed
         self.residents_flat[cell] = residents - deaths
+        if self.hosted[cell] > 0 and residents > 0:
+            self.hosted[cell] *= 1.0 - deaths / residents
         self.deaths += deaths
-        new_damage = DAMAGE_PER_INTENSITY * intensity + DAMAGE_PER_SORTIE * sum(sorties.values())
+        sorties = sum(air.values())
+        new_damage = DAMAGE_PER_INTENSITY * intensity + DAMAGE_PER_SORTIE * sorties
         self.damage[cell] += new_damage
         position = self.valley_position.get(cell)
         if position is not None:
             self.valley_damage_today[position] += new_damage
-        self.fighting[cell] += intensity
+        self.fighting[cell] += intensity + params.strike_flight * sorties
         self.struck.append(int(cell))
         return deaths
 
+    def restraint(self, cell: int, attacker: int) -> float:
+        """The share of their fire attackers bring on a cell with civilians in it: 1/(1 + residents per
+        km² / ``shield_density``), so a crowded pocket holds longer (ISIS, using them as shields, is
+        not restrained)."""
+        if attacker == ISIS:
+            return 1.0
+        density = self.residents_flat[cell] / self.model.layers.frame.cell_area_km2
+        return 1.0 / (1.0 + density / self.model.params.shield_density)
+
+    @property
+    def displaced_now(self) -> float:
+        """People away from their homes today (in towns or camps)."""
+        return float(self.away.sum())
+
     def step(self) -> None:
-        """The day's flight, tension and attitudes, recruitment and raid plans; then today is over."""
+        """The day's flight, returns, tension and attitudes, recruitment and raid plans; then today is over."""
         self._flee()
+        self._come_home()
         v = self.valley_cells
         control = self.model.control_flat[v]  # units formed by recruits change neither control nor residents
         sdf_held = control == SDF
@@ -159,38 +204,65 @@ class PopulationModel:
 
     # ----- flight ---------------------------------------------------------------------------
     def _flee(self) -> None:
-        """People leave cells where fighting happened today (and, fewer, their neighbours): those
-        from the left bank and the Khabur partly to the camps, the rest to the nearest town on their
-        side of the river with no fighting today."""
-        if not self.struck:
-            return
+        """People leave cells where fighting or a strike happened today (and, fewer, their
+        neighbours), cells the front is coming near (``front_flee_rate``) and, in a humanitarian pause,
+        the enemy ground the pausing side faces (``evacuation_rate``). From the left bank and the Khabur
+        ``camp_share`` of them go to the nearest camp, from the right bank ``across_river_share`` cross
+        to the SDF's side and its camps, while the camps have room; the rest go to the nearest town on
+        their side of the river with no fighting today."""
         model = self.model
-        rate = self._flight_rates()
-        if not rate:
+        params = model.params
+        share = {cell: 1.0 - np.exp(-params.flee_rate * r) for cell, r in self._flight_rates().items()}
+        for cell, rate in self._front_and_pause_rates().items():
+            if share.get(cell, 0.0) < rate:
+                share[cell] = rate
+        for cell in share:
+            self.last_unrest[cell] = model.day
+        if not share:
             return
-        in_order = sorted(rate)  # map order
+        in_order = sorted(share)  # map order
         cells = np.array(in_order, dtype=np.int64)
-        intensity = np.array([rate[cell] for cell in in_order])
-        leaving = self.residents_flat[cells] * (1 - np.exp(-model.params.flee_rate * intensity))
-        if not self.camps.isdisjoint(rate):
+        leaving = self.residents_flat[cells] * np.array([share[cell] for cell in in_order])
+        if not self.camps.isdisjoint(share):
             leaving[self.is_camp[cells]] = 0.0  # people in the camps stay
         left = leaving.sum()
         if left <= 0:
             return
         self.residents_flat[cells] -= leaving
         self.displaced += float(left)
-        to_camp = leaving * model.params.camp_share * self.left_bank[cells]
-        if self.camp_cells.size:
-            np.add.at(self.residents_flat, self.nearest_camp[cells], to_camp)
-            self.to_camps += float(to_camp.sum())
-        else:
-            to_camp[:] = 0.0
+        hosted_leaving = self.hosted[cells] * (leaving / np.maximum(self.residents_flat[cells] + leaving, 1e-9))
+        self.hosted[cells] -= hosted_leaving  # displaced again: already away from home
+        np.add.at(self.away, cells, leaving - hosted_leaving)
+        to_camp = self._to_camps(cells, leaving)
         self._shelter(cells, leaving - to_camp)
 
+    def _to_camps(self, cells: np.ndarray, leaving: np.ndarray) -> np.ndarray:
+        """The people of ``leaving`` who reach a camp (the nearest to their cell), within its room."""
+        if not self.camp_cells.size:
+            return np.zeros_like(leaving)
+        params = self.model.params
+        share = np.where(self.left_bank[cells], params.camp_share, 0.0)
+        share = np.where(self.river_side[cells] == Bank.RIGHT, params.across_river_share, share)
+        wanted = leaving * share
+        if not wanted.any():
+            return wanted
+        camp = self.camp_index[self.nearest_camp[cells]]
+        asking = np.bincount(camp, weights=wanted, minlength=self.camp_cells.size)
+        room = np.maximum(self.camp_capacity - self.residents_flat[self.camp_cells], 0.0)
+        admitted = np.where(asking > 0, np.minimum(1.0, room / np.maximum(asking, 1e-9)), 0.0)
+        to_camp = wanted * admitted[camp]
+        arrivals = np.bincount(camp, weights=to_camp, minlength=self.camp_cells.size)
+        self.residents_flat[self.camp_cells] += arrivals
+        self.hosted[self.camp_cells] += arrivals
+        self.to_camps += float(arrivals.sum())
+        return to_camp
+
     def _flight_rates(self) -> dict[int, float]:
-        """The cells people flee today and their flight rates: the fighting in a cell, or half the
-        fighting next door if that is more."""
+        """The cells people flee today for fighting or strikes and their flight rates: the fighting in a
+        cell, or half the fighting next door if that is more."""
         rate: dict[int, float] = {}  # only rates above zero
+        if not self.struck:
+            return rate
         fighting, neighbour_lists = self.fighting, self.model.neighbour_lists
         for cell in set(self.struck):
             intensity = float(fighting[cell])
@@ -203,6 +275,79 @@ class PopulationModel:
                 if neighbour >= 0 and rate.get(neighbour, 0.0) < spill:
                     rate[neighbour] = spill
         return rate
+
+    def _front_and_pause_rates(self) -> dict[int, float]:
+        """The inhabited valley cells a front is coming near: units of a side hostile to the cell's
+        holder within ``front_flight_km`` (its people leave at ``front_flee_rate`` a day), and in a
+        humanitarian pause the enemy cells near the pausing side's units (``evacuation_rate``)."""
+        model = self.model
+        params = model.params
+        if not self.front_cells or (params.front_flee_rate <= 0 and not model.pausing_sides()):
+            return {}
+        v = self.valley_cells
+        control = model.control_flat[v]
+        pausing = model.pausing_sides()
+        hostile = model.relations.hostile
+        threatened = np.zeros(v.size, dtype=bool)
+        evacuated = np.zeros(v.size, dtype=bool)
+        for code, cells in enumerate(model.units_by_cell):
+            if not code or not cells:
+                continue
+            near = np.zeros(v.size, dtype=bool)
+            near[np.concatenate([self._front_window(cell) for cell in cells])] = True
+            enemy_ground = near & hostile[code][control]
+            threatened |= enemy_ground
+            if code in pausing:
+                evacuated |= enemy_ground
+        people = self.residents_flat[v] > 1.0
+        rates = {}
+        for position in np.flatnonzero(threatened & people).tolist():
+            rates[int(v[position])] = params.front_flee_rate
+        for position in np.flatnonzero(evacuated & people).tolist():
+            rates[int(v[position])] = max(params.evacuation_rate, params.front_flee_rate)
+        return rates
+
+    def _front_window(self, cell: int) -> np.ndarray:
+        """Positions in ``valley_cells`` within ``front_flight_km`` (a square of cells) of a cell (kept)."""
+        found = self.front_windows.get(cell)
+        if found is None:
+            x, y = divmod(cell, self.model.ny)
+            valley_x, valley_y = self.valley_xy
+            reach = self.front_cells
+            found = np.flatnonzero((np.abs(valley_x - x) <= reach) & (np.abs(valley_y - y) <= reach))
+            self.front_windows[cell] = found
+        return found
+
+    def _come_home(self) -> None:
+        """People displaced from a place quiet for ``return_quiet_days`` (no fighting, no strike, no
+        front near) come back at ``return_rate`` a day, from the towns that host them (in proportion to
+        whom each hosts); those in the camps stay (leaving needs a sponsor, not modelled)."""
+        model = self.model
+        params = model.params
+        if params.return_rate <= 0:
+            return
+        homes = np.flatnonzero(self.away > 0.5)
+        if not homes.size:
+            return
+        homes = homes[model.day - self.last_unrest[homes] >= params.return_quiet_days]
+        if not homes.size:
+            return
+        hosts = np.flatnonzero(self.hosted > 0)
+        hosts = hosts[~self.is_camp[hosts]]
+        outside_camps = float(self.hosted[hosts].sum())
+        coming = self.away[homes] * params.return_rate
+        total = float(coming.sum())
+        if total <= 0 or outside_camps <= 0:
+            return
+        if total > outside_camps:
+            coming *= outside_camps / total
+            total = outside_camps
+        leaving_hosts = self.hosted[hosts] * (total / outside_camps)
+        self.hosted[hosts] -= leaving_hosts
+        self.residents_flat[hosts] -= np.minimum(leaving_hosts, self.residents_flat[hosts])
+        self.away[homes] -= coming
+        self.residents_flat[homes] += coming
+        self.returned += total
 
     def _shelter(self, cells: np.ndarray, people: np.ndarray) -> None:
         """People fleeing ``cells`` go to the nearest town on their side of the river that nobody
@@ -221,6 +366,7 @@ class PopulationModel:
             else:
                 targets.append(cell)  # nowhere to go: they stay
         np.add.at(self.residents_flat, targets, people)
+        np.add.at(self.hosted, targets, people)
 
     def _rank_refuges(self, cells: np.ndarray) -> None:
         """Rank, for each of ``cells``, the towns on its side of the river, nearest first (equals in
@@ -322,6 +468,7 @@ class PopulationModel:
             take = min(recruits, int(residents[held].sum()))
             model.pools[code] += take
             model.ledger[code]["recruited"] += take
+            self._take_recruits(held, residents, take)
         size = model.typical_unit_size(code)
         if model.pools[code] >= size and held.any():
             cells = self.valley_cells[held]
@@ -330,6 +477,16 @@ class PopulationModel:
             model.pools[code] -= size
             model.ledger[code]["arrived"] -= size  # spawn_at counts arrivals; these were counted as recruits
             spawn_at(model, side, kind, size, cell, "recruits")
+
+    def _take_recruits(self, held: np.ndarray, residents: np.ndarray, recruits: int) -> None:
+        """Recruits leave the population of the ``held`` valley cells, in proportion to their residents."""
+        if recruits <= 0:
+            return
+        cells = self.valley_cells[held]
+        people = residents[held]
+        total = people.sum()
+        if total > 0:
+            self.residents_flat[cells] -= np.minimum(people * (recruits / total), self.residents_flat[cells])
 
     def _plan_raids(self, residents: np.ndarray, control: np.ndarray, tension: np.ndarray) -> None:
         """Tomorrow's ISIS raids behind the lines (R11), where tension and people are."""

@@ -18,6 +18,10 @@ from sim.rules import regime as regime_rules
 REGIME, SDF, ISIS = side_code("regime"), side_code("sdf"), side_code("isis")
 N_CODES = len(SIDES) + 1
 LEDGER_COLUMNS = ("killed", "defected", "recruited", "arrived", "withdrawn")
+#: the whole map's population figures of a day, as the timeseries names them
+POPULATION_COLUMNS = ("population", "displaced_cum", "civilian_deaths_cum", "in_camps", "displaced_now",
+                      "returned_cum", "hol_camp", "abu_khashab_camp", "civilian_deaths_russian_air_cum",
+                      "civilian_deaths_coalition_air_cum")
 CORRIDOR_CHECK_DAYS = 7
 
 
@@ -31,7 +35,8 @@ class Recorder:
         #: the ledger's columns, one table each, are views of one array (so a day is recorded in one go)
         self.ledger_table = np.zeros((len(LEDGER_COLUMNS), days, N_CODES), dtype=np.int64)
         self.ledger = dict(zip(LEDGER_COLUMNS, self.ledger_table, strict=True))
-        self.population = np.zeros((days, 4))  # residents, displaced, civilian deaths, in camps
+        self.population = np.zeros((days, len(POPULATION_COLUMNS)))  # the whole map's people, by POPULATION_COLUMNS
+        self.residents_held = np.zeros((days, N_CODES))  # residents of the cells each side holds
         self.queued = np.zeros(days, dtype=np.int64)  # most units of a side waiting behind one full cell
         self.longest_wait = 0  # most days in a row a unit waited behind its own side
         self.engagements: list[tuple] = []
@@ -88,8 +93,9 @@ class Recorder:
             return
         extra = max(day + 1 - size, size)
         grow = lambda a: np.concatenate([a, np.zeros((extra, *a.shape[1:]), dtype=a.dtype)])  # noqa: E731
-        self.territory, self.valley, self.fighters, self.population, self.queued = (
-            grow(self.territory), grow(self.valley), grow(self.fighters), grow(self.population), grow(self.queued))
+        self.territory, self.valley, self.fighters, self.population, self.queued, self.residents_held = (
+            grow(self.territory), grow(self.valley), grow(self.fighters), grow(self.population), grow(self.queued),
+            grow(self.residents_held))
         more = np.zeros((len(LEDGER_COLUMNS), extra, N_CODES), dtype=np.int64)
         self.ledger_table = np.concatenate([self.ledger_table, more], axis=1)
         self.ledger = dict(zip(LEDGER_COLUMNS, self.ledger_table, strict=True))
@@ -111,14 +117,26 @@ class Recorder:
             strength[unit.code] += unit._strength  # the value of its strength property, read directly
         np.add(strength, model.pools, out=self.fighters[day])
         self.ledger_table[:, day, 1:] = [[model.ledger[c][key] for c in range(1, N_CODES)] for key in LEDGER_COLUMNS]
-        people = model.population
-        self.population[day] = (people.total, people.displaced, people.deaths, people.in_camps)
+        self._people(day)
         if changed:  # places and milestones depend on control only
             self._places(day, control)
             self._milestones(day, control)
         self._corridor_milestone(day)
         if day in self.snapshot_days:
             self.snapshot(day)
+
+    def _people(self, day: int) -> None:
+        """The day's population figures (POPULATION_COLUMNS) and the residents of each side's ground."""
+        model = self.model
+        people = model.population
+        residents = people.residents_flat
+        camps = {cell: residents[cell] for cell in people.camp_cells.tolist()}
+        place = model.place_flat
+        self.population[day] = (
+            people.total, people.displaced, people.deaths, people.in_camps, people.displaced_now, people.returned,
+            camps.get(place.get("hol_camp"), 0.0), camps.get(place.get("abu_khashab_camp"), 0.0),
+            people.air_deaths.get(REGIME, 0), people.air_deaths.get(SDF, 0))
+        self.residents_held[day] = np.bincount(model.control_flat, weights=residents, minlength=N_CODES)
 
     def _count_changes(self, control: np.ndarray) -> bool:
         """Bring the counts of cells held up to ``control`` (counted in full the first time); whether
@@ -184,6 +202,23 @@ class Recorder:
         self.snapshots[day] = {"control": self.model.control.copy(), "units": units}
 
     # ----- the run's tables -----------------------------------------------------------------
+    def airstrikes(self) -> pd.DataFrame:
+        """One row per air force, target and day (sim/air): the target's kind (close_support,
+        concentration, interdiction), where, the side struck, sorties, fighters put out of action (for
+        close support, the air's share of the engagement's losses) and civilians killed."""
+        from sim.air.campaign import STRIKE_COLUMNS
+        from sim.air.doctrine import AIR_FORCES
+
+        names = {force.code: force.name for force in AIR_FORCES}
+        frame = self.model.layers.frame
+        rows = []
+        for day, code, cell, kind, struck, sorties, killed, civilians in self.model.air.strikes:
+            lat, lon = frame.centre(divmod(cell, self.model.ny))
+            rows.append((day, iso(day), names[code], round(lat, 4), round(lon, 4), kind, side_name(struck) or "none",
+                         sorties, killed, civilians))
+        columns = ["day", "date", "air_force", "lat", "lon", *STRIKE_COLUMNS[3:]]
+        return pd.DataFrame(rows, columns=columns)
+
     def tables(self, scenario: str, run_id: int, seed: int) -> dict[str, pd.DataFrame]:
         last = self.model.day
         days = np.arange(last + 1)
@@ -201,10 +236,8 @@ class Recorder:
                     "recruited_cum": self.ledger["recruited"][: last + 1, code],
                     "arrived_cum": self.ledger["arrived"][: last + 1, code],
                     "withdrawn_cum": self.ledger["withdrawn"][: last + 1, code],
-                    "population": self.population[: last + 1, 0],
-                    "displaced_cum": self.population[: last + 1, 1],
-                    "civilian_deaths_cum": self.population[: last + 1, 2],
-                    "in_camps": self.population[: last + 1, 3],
+                    "residents_held": self.residents_held[: last + 1, code],
+                    **{name: self.population[: last + 1, i] for i, name in enumerate(POPULATION_COLUMNS)},
                 }
             )
             frames.append(frame)
@@ -250,7 +283,8 @@ class Recorder:
             columns=["day", "date", "place", "controller"],
         )
         log = pd.DataFrame([(d, iso(d), text) for d, text in self.log], columns=["day", "date", "event"])
-        tables = {"timeseries": timeseries, "events": events, "control": control, "log": log}
+        tables = {"timeseries": timeseries, "events": events, "control": control, "log": log,
+                  "airstrikes": self.airstrikes()}
         for name, table in tables.items():
             table.insert(0, "seed", seed)
             table.insert(0, "run_id", run_id)

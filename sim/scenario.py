@@ -18,6 +18,9 @@ EVENT_KINDS = {
     "pause": "the side's operations pause: its units hold and a share of its fighters leaves until `until`",
     "reinforcement": "fighters of a kind arrive at a place",
     "relation": "the relation between two sides changes",
+    "weather": "bad weather grounds an air force (or both) from `date` to `until`; `flying`: the share still up",
+    "humanitarian_pause": "a side holds its fire and grounds its air force from `date` to `until` while the "
+    "civilians of the enemy ground it faces leave",
 }
 
 

@@ -27,7 +27,10 @@ EVENT_FIELDS = {
     "pause": {"side": "sdf", "until": None, "withdrawal": None},
     "reinforcement": {"side": None, "unit_kind": None, "fighters": None, "place": None},
     "relation": {"a": None, "b": None, "relation": None},
+    "weather": {"until": None, "air_force": None, "flying": None},
+    "humanitarian_pause": {"until": None, "side": "sdf"},
 }
+AIR_FORCE_NAMES = ("russian", "coalition")
 
 
 class ScenarioError(ValueError):
@@ -216,11 +219,33 @@ def _event(path: Path, key: str, table: dict, params: Params) -> ScenarioEvent:
         bbox, _, _ = read_map_constants(DATA_DIR / "map.toml")
         places = [p.id for p in read_places(DATA_DIR / "places.csv", bbox)]
         details["place"] = _one_of(path, f"{key}.place", _field(path, key, table, "place"), places)
+    elif kind == "weather":
+        details["until"] = _until(path, key, table, date, params)
+        if "air_force" in table:
+            details["air_force"] = _one_of(path, f"{key}.air_force", table["air_force"], AIR_FORCE_NAMES)
+        if "flying" in table:
+            flying = table["flying"]
+            if not isinstance(flying, int | float) or isinstance(flying, bool) or not 0 <= flying < 1:
+                raise ScenarioError(path, f"{key}.flying",
+                                    f"must be the share of sorties still flying, from 0 up to (not including) 1, "
+                                    f"got {flying!r}")
+            details["flying"] = float(flying)
+    elif kind == "humanitarian_pause":
+        details["until"] = _until(path, key, table, date, params)
+        details["side"] = _one_of(path, f"{key}.side", table.get("side", "sdf"), SIDES)
     else:
         a, b = _field(path, key, table, "a"), _field(path, key, table, "b")
         details.update(zip(("a", "b"), _pair(path, key, a, b), strict=True))
         details["relation"] = _one_of(path, f"{key}.relation", _field(path, key, table, "relation"), RELATION_KINDS)
     return ScenarioEvent(date, kind, tuple(sorted(details.items())))
+
+
+def _until(path: Path, key: str, table: dict, date: dt.date, params: Params) -> dt.date:
+    """An event's required last day, on or after its first."""
+    until = _date(path, f"{key}.until", _field(path, key, table, "until"), params)
+    if until < date:
+        raise ScenarioError(path, f"{key}.until", f"must not come before the event's date {date}")
+    return until
 
 
 def _date(path: Path, key: str, value, params: Params) -> dt.date:

@@ -63,7 +63,7 @@ def test_a_delaying_unit_leaves_before_it_is_encircled():
     delaying = model.units[0]
     model.step()
     assert delaying.stance == "delay" and delaying.posture == MOVE
-    assert delaying.strength == 60 and delaying.xy[0] > 16, "it stayed to be encircled"
+    assert delaying.strength >= 50 and delaying.xy[0] > 16, "it stayed to be encircled"
 
 
 def test_fortification_grows_out_of_contact_and_not_in_contact():

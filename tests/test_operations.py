@@ -91,7 +91,9 @@ def test_no_unit_waits_long_where_a_way_exists_and_no_cell_overflows(seed, gap, 
 
 
 def siege_world(attack_cells: list[tuple[int, int]], seed: int = 3, days: int = 6, **params):
-    """ISIS in a valley cell, regime units of 400 next to it in ``attack_cells``, ordered to take it."""
+    """ISIS in a valley cell, regime units of 400 next to it in ``attack_cells``, ordered to take it
+    (without air support: the siege alone)."""
+    params.setdefault("russian_sorties_per_day", 0.0)
     layers = tiny_layers(12, 9)
     target = (6, 6)
     forces = [unit("isis", "isis", 300, target)] + [unit("regime", "syrian_army", 400, c) for c in attack_cells]
@@ -279,7 +281,7 @@ def passes_a_strongpoint(sieges_before_bypass: int) -> bool:
     no_defections = dataclasses.replace(baseline(), rules_off=frozenset({"R14", "R7"}))  # only force could take it
     model = tiny_model(layers, forces, no_defections, days=60, siege_patience_days=4, min_assault_ratio=6.0,
                        rest_days=3, sieges_before_bypass=sieges_before_bypass, isis_counterattack_rate=0.0,
-                       isis_fallback_ratio=10.0)
+                       isis_fallback_ratio=10.0, coalition_sorties_per_day=0.0)  # sieges alone: air wears it down
     sdf = [u for u in model.units if u.code == SDF]
     obey(model, sdf, [(20, 6), (20, 7), (21, 6)], ATTACK)
     while model.running:

@@ -233,4 +233,5 @@ def test_r12_off_no_prepared_defences_and_al_mayadin_falls_sooner():
 
 def test_r14_off_isis_loses_far_fewer_to_defection():
     on, off = paired_run("baseline", 200), paired_run("R14", 200)
-    assert off.ledger[ISIS]["defected"] < on.ledger[ISIS]["defected"] / 3
+    # what is left are surrenders of broken units and fighters lost at break-up (the ledger's "defected")
+    assert off.ledger[ISIS]["defected"] < 0.7 * on.ledger[ISIS]["defected"]

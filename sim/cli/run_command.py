@@ -112,8 +112,8 @@ def run(args) -> int:
     figures = draw_run_figures(out)
     print_summary(results, args.days)
     print(
-        f"wrote {out}/: manifest.json, timeseries, events, control, log, summary (.parquet), snapshots.npz, "
-        "layers.npz, "
+        f"wrote {out}/: manifest.json, timeseries, events, control, log, airstrikes, summary (.parquet), "
+        "snapshots.npz, layers.npz, "
         + ", ".join(f.name for f in figures)
     )
     failed = sum(not r.ok for r in results)

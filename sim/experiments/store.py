@@ -4,7 +4,8 @@ Every file is written atomically (temporary file, then rename). A folder holds:
 
 - ``manifest.json``: scenarios with their resolved parameters, master seed, each run's seed and
   status (with the traceback of a failed run), code version, package versions, start and end time;
-- ``timeseries.parquet``, ``events.parquet``, ``control.parquet``, ``summary.parquet``, ``log.parquet``;
+- ``timeseries.parquet``, ``events.parquet``, ``control.parquet``, ``summary.parquet``, ``log.parquet``,
+  ``airstrikes.parquet`` (one row per air force, target and day);
 - ``snapshots.npz``: the control layer and the units on the map dates, per run;
 - ``layers.npz``: the map, so figures can be redrawn without the model.
 """
@@ -26,7 +27,7 @@ from sim.atomic import atomic_path, write_text
 from sim.experiments.runner import RunResult
 from sim.scenario import Scenario
 
-TABLES = ("timeseries", "events", "control", "log")
+TABLES = ("timeseries", "events", "control", "log", "airstrikes")
 PACKAGES = ("mesa", "numpy", "pandas", "pyarrow", "networkx", "scipy", "matplotlib", "joblib", "SALib", "dask",
             "distributed")
 ROOT = Path(__file__).resolve().parents[2]

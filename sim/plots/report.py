@@ -8,6 +8,7 @@ from sim.experiments.compare import comparison_table
 from sim.experiments.store import read_manifest, read_snapshots, read_table
 from sim.geography.export import MapBackdrop
 from sim.plots.compare import plot_outcome_distributions, plot_paired_differences
+from sim.plots.people import plot_air_war, plot_people
 from sim.plots.runs import plot_maps, plot_territory, plot_timeline
 
 
@@ -16,6 +17,14 @@ def record_table():
     from sim.validation.records import events_frame, read_events
 
     return events_frame(read_events())
+
+
+def _airstrikes(folder: Path):
+    """The folder's strikes table (empty for a folder written before it existed)."""
+    import pandas as pd
+
+    path = folder / "airstrikes.parquet"
+    return pd.read_parquet(path) if path.exists() else pd.DataFrame()
 
 
 def draw_run_figures(folder: str | Path) -> list[Path]:
@@ -32,6 +41,8 @@ def draw_run_figures(folder: str | Path) -> list[Path]:
     scenarios = list(dict.fromkeys(timeseries["scenario"]))
     record = record_table()
     figures = [plot_territory(timeseries, folder / "territory.png", record=record)]
+    figures += [f for f in (plot_people(timeseries, folder / "people.png", record=record),
+                            plot_air_war(_airstrikes(folder), folder / "air.png")) if f is not None]
     snapshots = read_snapshots(folder)
     for scenario in scenarios:
         suffix = "" if len(scenarios) == 1 else f"_{scenario}"

@@ -35,9 +35,10 @@ def race_targets(model) -> list[tuple[str, np.ndarray]]:
                 [model.town_cells(p) for p in places if p in model.place_flat] or [np.array([], int)]))
         else:
             cells = model.border_cells
-        if key == "the border at al-Qaim":
-            reached = model.day >= model.qaim_day and np.any(model.occupancy[REGIME, cells] > 0)
-            objectives.append((key, np.array([], int) if reached else cells))
+        if key == "the border at al-Qaim":  # reached once a regime unit stands on the crossing: it stays reached
+            if model.day >= model.qaim_day and np.any(model.occupancy[REGIME, cells] > 0):
+                model.border_reached = True
+            objectives.append((key, np.array([], int) if model.border_reached else cells))
         else:
             objectives.append((key, cells[control[cells] != REGIME]))
     return objectives

@@ -36,9 +36,10 @@ BOUNDS = ("about", "at_least", "at_most")
 #: Timeseries columns a ``timeseries:<column>`` measure may read, per side or for the whole map.
 SIDE_SERIES = (
     "territory_km2", "valley_km2", "fighters", "losses_cum", "defected_cum", "recruited_cum", "arrived_cum",
-    "withdrawn_cum",
+    "withdrawn_cum", "residents_held",
 )
-MAP_SERIES = ("population", "displaced_cum", "civilian_deaths_cum", "in_camps")
+MAP_SERIES = ("population", "displaced_cum", "civilian_deaths_cum", "in_camps", "displaced_now", "returned_cum",
+              "hol_camp", "abu_khashab_camp", "civilian_deaths_russian_air_cum", "civilian_deaths_coalition_air_cum")
 
 #: What each measure reads, and what it yields: a day, a share (0-1), a count, or incidents.
 MEASURES = {

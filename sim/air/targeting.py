@@ -1,0 +1,160 @@
+"""The day's targets of an air force and the sorties each gets.
+
+An air force's sorties of the day (its budget and what it carried over) go first to its missions
+by its doctrine's shares (close support of its side's engagements, strikes on concentrations of
+enemy fighters away from the fighting, interdiction of enemy units moving in the open); a mission
+with too few targets passes what it cannot use to the others. Within a mission the sorties are
+shared among targets in proportion to their size (fighters), no target taking more than
+``max_target_share`` of the day's sorties, by largest remainders: whole sorties, none lost to
+rounding. A target whose cell holds more civilians per km² than the air force's rules of
+engagement allow is not struck: its sorties are withheld and offered to the other targets. What no
+target can use is carried over to tomorrow (up to ``sortie_carryover_days`` of budget; the rest
+stands down), so every sortie is flown, carried or stood down: flown + carried + stood down =
+budget + carried in, each day.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from sim.air.doctrine import MISSIONS
+from sim.codes import Terrain, side_code
+
+OPPOSITION = side_code("opposition")
+TANF_ZONE_KM = 55.0  # campaign.md: the 55 km deconfliction zone around al-Tanf
+MIN_TARGET_CAP = 4  # a target may always take a few sorties, however small the day's budget
+
+
+@dataclass
+class Target:
+    """Something an air force may strike today: the cell struck, the side struck, its size."""
+
+    mission: str
+    cell: int
+    side: int  # the side struck (code)
+    weight: float  # fighters: its share of the mission's sorties
+    engagement: object = None  # close support: the engagement joined
+    supported: int = 0  # close support: the side flown for
+    units: list = field(default_factory=list)  # concentration, interdiction: the units struck
+    sorties: int = 0
+    too_crowded: bool = False  # its cell holds more civilians than the rules of engagement allow
+
+
+def apportion(total: int, weights: list[float], caps: list[int]) -> list[int]:
+    """Share ``total`` whole sorties among targets in proportion to ``weights`` by largest remainders
+    (ties to the first), none above its cap; what a capped target cannot take goes to the others.
+    Returns the shares, whose sum is ``total`` or, if the caps do not allow it, the sum of the caps."""
+    shares = [0] * len(weights)
+    open_ = [i for i, (w, c) in enumerate(zip(weights, caps, strict=True)) if w > 0 and c > 0]
+    left = total
+    while left > 0 and open_:
+        weight = sum(weights[i] for i in open_)
+        quotas = [left * weights[i] / weight for i in open_]
+        given = [int(q) for q in quotas]
+        by_remainder = sorted(range(len(open_)), key=lambda k: (given[k] - quotas[k], k))
+        for k in by_remainder[: left - sum(given)]:
+            given[k] += 1
+        still_open = []
+        for k, i in enumerate(open_):
+            take = min(given[k], caps[i] - shares[i])
+            shares[i] += take
+            left -= take
+            if shares[i] < caps[i]:
+                still_open.append(i)
+        if len(still_open) == len(open_):
+            break  # no target was capped: everything was given
+        open_ = still_open
+    return shares
+
+
+def close_support_targets(model, code: int, engagements, tables) -> list[Target]:
+    """The engagements an air force may join: its side (or an ally) attacking a side hostile to it, or
+    defending against one (the coalition also covers the opposition inside the al-Tanf zone); never a
+    side at non-aggression with its patron (R1). Raids and incidents are too brief to support."""
+    supported, hostile = tables.allied[code], tables.hostile[code]
+    targets = []
+    for e in engagements:
+        if not e.defenders or e.kind in ("incident", "raid"):
+            continue
+        size = sum([u.strength for u in e.attackers]) + sum([u.strength for u in e.defenders])
+        if supported[e.attacker] and hostile[e.defender]:
+            targets.append(Target("close_support", e.target, e.defender, size, e, e.attacker))
+        elif hostile[e.attacker] and (supported[e.defender] or (code == side_code("sdf") and in_tanf_zone(model, e))):
+            struck = e.attackers[0].flat if e.attackers else e.target
+            targets.append(Target("close_support", struck, e.attacker, size, e, e.defender))
+    return targets
+
+
+def in_tanf_zone(model, e) -> bool:
+    """The opposition defending inside the al-Tanf zone, where US forces are (campaign.md: ~150 US
+    troops at al-Tanf, a 55 km deconfliction zone): coalition air covers it."""
+    return e.defender == OPPOSITION and model.km_from_places(("tanf",))[e.target] <= TANF_ZONE_KM
+
+
+def concentration_targets(model, code: int, engaged_cells: set[int], by_cell: dict, tables) -> list[Target]:
+    """Cells away from today's fighting where a side hostile to the air force's patron has gathered
+    ``concentration_fighters`` or more (never inside the al-Tanf zone, which Russia does not strike)."""
+    threshold = model.params.concentration_fighters
+    targets = []
+    for side in range(1, len(tables.hostile)):
+        if not tables.hostile[code][side]:
+            continue
+        cells = np.flatnonzero(model.stacked[side] >= threshold).tolist()
+        for cell in cells:
+            if cell in engaged_cells:
+                continue
+            if side == OPPOSITION and model.km_from_places(("tanf",))[cell] <= TANF_ZONE_KM:
+                continue
+            units = [u for u in by_cell.get(cell, ()) if u.code == side]
+            targets.append(Target("concentration", cell, side, float(model.stacked[side, cell]), units=units))
+    return targets
+
+
+def interdiction_targets(model, code: int, moved: list, engaged_units: set, tables) -> list[Target]:
+    """Units of sides hostile to the patron that moved today and stand in the open (not in a town),
+    away from the fighting: columns on the roads and crossings, grouped by cell."""
+    hostile = tables.hostile[code]
+    terrain = model.terrain_flat
+    by_cell: dict[tuple[int, int], list] = {}
+    for unit in moved:
+        if hostile[unit.code] and unit.unique_id not in engaged_units and terrain.item(unit.flat) != Terrain.URBAN:
+            by_cell.setdefault((unit.flat, unit.code), []).append(unit)
+    return [Target("interdiction", cell, side, float(sum(u.strength for u in units)), units=units)
+            for (cell, side), units in sorted(by_cell.items())]
+
+
+def assign(model, force, available: int, candidates: dict[str, list[Target]]) -> tuple[list[Target], int]:
+    """Share ``available`` whole sorties among the day's candidate targets by mission (see the module's
+    docstring); returns the targets struck (sorties > 0) and the sorties withheld for civilians."""
+    params = model.params
+    cap = max(MIN_TARGET_CAP, int(params.max_target_share * available))
+    threshold = force.civilian_threshold(params) * model.layers.frame.cell_area_km2  # residents per cell
+    residents = model.population.residents_flat
+    quotas = apportion(available, list(force.mission_shares(params)), [available] * len(MISSIONS))
+    for mission in MISSIONS:
+        for target in candidates.get(mission, ()):
+            target.too_crowded = bool(residents[target.cell] > threshold)
+    withheld = 0
+    left = 0
+    for mission, quota in zip(MISSIONS, quotas, strict=True):
+        targets = candidates.get(mission, [])
+        left += quota
+        wanted = apportion(left, [t.weight for t in targets], [cap] * len(targets))
+        for target, sorties in zip(targets, wanted, strict=True):
+            if target.too_crowded:
+                withheld += sorties  # the rules of engagement hold these back: offered to the others
+            else:
+                target.sorties = sorties
+                left -= sorties
+    for mission in MISSIONS:  # what a mission could not use, offered again to those with room
+        if left <= 0:
+            break
+        targets = [t for t in candidates.get(mission, ()) if not t.too_crowded]
+        more = apportion(left, [t.weight for t in targets], [cap - t.sorties for t in targets])
+        for target, sorties in zip(targets, more, strict=True):
+            target.sorties += sorties
+            left -= sorties
+    struck = [t for mission in MISSIONS for t in candidates.get(mission, ()) if t.sorties > 0]
+    return struck, withheld
