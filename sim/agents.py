@@ -53,6 +53,7 @@ class Unit(CellAgent):
         self.rest_until = -1  # day until which a shaken unit does not attack
         self.engaged_on = -1  # the last day it fought
         self.queued_days = 0  # days in a row it waited behind its own side (sim/march.py)
+        self.held_back: tuple[str, int] | None = None  # an objective it could not get into, and until when
         self.stance = "hold"  # ISIS's posture for its area: hold, delay, abandon, raid (sim/isis_strategy.py)
         self.arrived_on = -1  # the day it last came to the cell it stands on
         self.pushed_back_on = -10**6  # the last day it gave ground under pressure

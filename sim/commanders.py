@@ -48,11 +48,18 @@ def assign_in_order(commander: Commander, units: list[Unit], objectives: list[tu
         need *= 1 + min(siege.failed_sieges(model, commander.code, targets), MOST_FAILED_SIEGES)
         need = min(need, params.objective_max_share * total)
         free, apart = nearest_first(model, free, targets)
-        chosen, sent = [], 0.0
+        chosen, sent, kept_back, distances = [], 0.0, [], []
         while free and sent < need:
             unit = free.pop(0)
+            distance = apart.pop(0)
+            if held_back_from(unit, key, model.day):  # it could not get into this one: a reserve, or elsewhere
+                kept_back.append(unit)
+                continue
             chosen.append(unit)
+            distances.append(distance)
             sent += power[unit]
+        free = kept_back + free
+        apart = distances
         if chosen:
             farthest = apart[len(chosen) - 1]
             objective = model.objective(commander.code, key, targets, [u.flat for u in chosen], farthest)
@@ -61,11 +68,20 @@ def assign_in_order(commander: Commander, units: list[Unit], objectives: list[tu
                     unit.posture, unit.objective = ATTACK, objective
                 else:
                     free.append(unit)
+    for unit in [u for u in free if held_back_from(u, live[0][0], model.day)]:
+        unit.posture, unit.objective = DEFEND, None  # held back from the main effort: in reserve where it stands
+    free = [u for u in free if not held_back_from(u, live[0][0], model.day)]
     if free:
         main = model.objective(commander.code, live[0][0], live[0][1], [u.flat for u in free])
         for unit in free:
             reachable = main.distance[unit.flat] < UNREACHABLE
             unit.posture, unit.objective = (ATTACK, main) if reachable else (DEFEND, None)
+
+
+def held_back_from(unit: Unit, key: str, day: int) -> bool:
+    """Whether the unit was held back from this objective, having queued behind its own side for
+    ``queue_patience_days`` without getting into action (sim/march.py), and that time is not up."""
+    return unit.held_back is not None and unit.held_back[0] == key and day <= unit.held_back[1]
 
 
 def nearest_first(model, units: list[Unit], targets: np.ndarray) -> tuple[list[Unit], list[int]]:

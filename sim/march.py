@@ -12,17 +12,19 @@ own side of the river: no unit is drawn across the river by an enemy it only hap
 unit that only moves (a withdrawal) stops at an enemy in the cell it would enter, not beside it;
 when no way on is open to its side (held by a side at non-aggression, R1; beyond the SDF's stop
 line, R7); when every way on is full and it is within its reach (``reach_km``) of
-its objective (it deploys where it stands) or else waits (counted as queued); or when its march
-is spent. Entering an empty cell held by an enemy costs ``clearing_days`` of march on top (mines,
-booby traps), and a cell ISIS withdrew from ``isis_mine_days`` more, once (R12). A column's march
-is not territory (sim/control.py).
+its objective (it deploys where it stands) or else waits (counted as queued; after
+``queue_patience_days`` of it its commander holds it back as a reserve, sending it to other
+objectives, or to this one again once that time is up); or when its march is spent. Entering an
+empty cell held by an enemy costs ``clearing_days`` of march on top (mines, booby traps), and a
+cell ISIS withdrew from ``isis_mine_days`` more, once (R12). A column's march is not territory
+(sim/control.py).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from sim.agents import ATTACK, MOVE, Unit
+from sim.agents import ATTACK, DEFEND, MOVE, Unit
 from sim.codes import side_code
 from sim.movement import UNREACHABLE
 
@@ -60,6 +62,11 @@ def march(model) -> None:
         recorder = model.recorder
         recorder.queued[model.day] = max(day.waiting.values())
         recorder.longest_wait = max(recorder.longest_wait, max(u.queued_days for u in waiting))
+    patience = model.params.queue_patience_days
+    for unit in waiting:
+        if unit.queued_days >= patience:  # it cannot get into action: its commander holds it back
+            unit.held_back = (unit.objective.key, model.day + patience)
+            unit.posture, unit.objective, unit.queued_days = DEFEND, None, 0
 
 
 class Day:

@@ -292,3 +292,27 @@ def passes_a_strongpoint(sieges_before_bypass: int) -> bool:
 def test_a_strongpoint_whose_sieges_failed_is_bypassed():
     assert passes_a_strongpoint(sieges_before_bypass=1)
     assert not passes_a_strongpoint(sieges_before_bypass=10)
+
+
+def test_a_unit_that_cannot_get_into_action_is_held_back_and_sent_elsewhere():
+    from sim.commanders import assign_in_order
+
+    layers = defile_world(wall_x=5, length=12)
+    # a full column fills a 24 km defile and does not move (too long to pass through in a day); a late
+    # unit queues behind it
+    forces = [unit("sdf", "sdf", 590, (x, 6)) for x in range(5, 17)] + [unit("sdf", "sdf", 300, (3, 6))]
+    model = tiny_model(layers, forces, NO_STOP_LINE, days=20, queue_patience_days=4)
+    late = model.units[-1]
+    obey(model, [late], [(20, 6)], ATTACK)
+    for _ in range(6):
+        model.step()
+    assert late.held_back is not None and late.objective is None, "it queued on without end"
+
+    class Staff:  # what assign_in_order asks of a commander
+        code = SDF
+
+    staff = Staff()
+    staff.model = model
+    beyond, elsewhere = np.array([20 * model.ny + 6]), np.array([1 * model.ny + 8])
+    assign_in_order(staff, [late], [("test", beyond), ("elsewhere", elsewhere)])
+    assert late.objective is not None and late.objective.key == "elsewhere"

@@ -223,6 +223,11 @@ OPERATIONS = (
           source="assumption: without patrols, checkpoints or garrisons a side's hold on the desert lapses",
           doc="Days desert may lie out of reach of its holder's units before it is no one's (towns and the valley"
               " stay with their holder until swept)."),
+    Param("queue_patience_days", 5, "days", 1, 60, group="operations",
+          source="assumption: within a few days a commander sees that a unit cannot get into action and holds it"
+                 " back as a reserve or sends it elsewhere",
+          doc="Days a unit may wait behind its own side's full cells before its commander holds it back from that"
+              " objective (for as many days again)."),
     Param("commander_mass", 1.5, "ratio", 1.0, 4.0, group="operations",
           source="assumption (a commander sends more than the enemy it expects, with a margin)",
           doc="Combat power a commander sends to an objective, as a multiple of the enemy's there (with its"
