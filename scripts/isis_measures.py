@@ -20,6 +20,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from operational_measures import print_spread
+
 from sim.calendar import day_of
 from sim.experiments.runner import replicate
 from sim.scenarios import resolve_scenario
@@ -74,15 +76,7 @@ def main() -> None:
     rows = [measures(r) for r in results]
     print(f"{args.scenario}: {len(rows)} runs")
     for name in rows[0]:
-        values = np.array([row[name] for row in rows], dtype=float)
-        happened = values[~np.isnan(values)]
-        if not happened.size:
-            print(f"  {name:28s} never")
-            continue
-        low, mid, high = np.percentile(happened, [10, 50, 90])
-        never = f"  (not in {values.size - happened.size} runs)" if happened.size < values.size else ""
-        print(f"  {name:28s} {mid:10.1f}  [10-90%: {low:.1f} .. {high:.1f}]{never}")
-
+        print_spread(name, [row[name] for row in rows])
 
 if __name__ == "__main__":
     main()

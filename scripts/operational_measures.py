@@ -46,15 +46,19 @@ def main() -> None:
     runs = [r.summary for r in results if r.ok]
     print(f"{args.scenario}: {len(runs)} runs")
     for name, label in MEASURES:
-        values = np.array([run.get(name, np.nan) for run in runs], dtype=float)
-        happened = values[~np.isnan(values)]
-        if not happened.size:
-            print(f"  {label:48s} never")
-            continue
-        low, mid, high = np.percentile(happened, [10, 50, 90])
-        never = f"  (never in {values.size - happened.size} runs)" if happened.size < values.size else ""
-        print(f"  {label:48s} {mid:8.2f}  [10-90%: {low:.2f} .. {high:.2f}]{never}")
+        print_spread(label, [run.get(name, np.nan) for run in runs])
 
+
+def print_spread(label: str, values) -> None:
+    """One measure's median and 10-90% range over the runs, and in how many runs it never happened."""
+    values = np.array(values, dtype=float)
+    happened = values[~np.isnan(values)]
+    if not happened.size:
+        print(f"  {label:48s} never")
+        return
+    low, mid, high = np.percentile(happened, [10, 50, 90])
+    never = f"  (never in {values.size - happened.size} runs)" if happened.size < values.size else ""
+    print(f"  {label:48s} {mid:10.2f}  [10-90%: {low:.2f} .. {high:.2f}]{never}")
 
 if __name__ == "__main__":
     main()

@@ -23,8 +23,6 @@ from sim.air.doctrine import MISSIONS
 from sim.codes import Terrain, side_code
 
 OPPOSITION = side_code("opposition")
-TANF_ZONE_KM = 55.0  # campaign.md: the 55 km deconfliction zone around al-Tanf
-MIN_TARGET_CAP = 4  # a target may always take a few sorties, however small the day's budget
 
 
 @dataclass
@@ -90,7 +88,7 @@ def close_support_targets(model, code: int, engagements, tables) -> list[Target]
 def in_tanf_zone(model, e) -> bool:
     """The opposition defending inside the al-Tanf zone, where US forces are (campaign.md: ~150 US
     troops at al-Tanf, a 55 km deconfliction zone): coalition air covers it."""
-    return e.defender == OPPOSITION and model.km_from_places(("tanf",))[e.target] <= TANF_ZONE_KM
+    return e.defender == OPPOSITION and model.km_from_places(("tanf",))[e.target] <= model.params.tanf_zone_km
 
 
 def concentration_targets(model, code: int, engaged_cells: set[int], by_cell: dict, tables) -> list[Target]:
@@ -105,7 +103,7 @@ def concentration_targets(model, code: int, engaged_cells: set[int], by_cell: di
         for cell in cells:
             if cell in engaged_cells:
                 continue
-            if side == OPPOSITION and model.km_from_places(("tanf",))[cell] <= TANF_ZONE_KM:
+            if side == OPPOSITION and model.km_from_places(("tanf",))[cell] <= model.params.tanf_zone_km:
                 continue
             units = [u for u in by_cell.get(cell, ()) if u.code == side]
             targets.append(Target("concentration", cell, side, float(model.stacked[side, cell]), units=units))
@@ -129,7 +127,7 @@ def assign(model, force, available: int, candidates: dict[str, list[Target]]) ->
     """Share ``available`` whole sorties among the day's candidate targets by mission (see the module's
     docstring); returns the targets struck (sorties > 0) and the sorties withheld for civilians."""
     params = model.params
-    cap = max(MIN_TARGET_CAP, int(params.max_target_share * available))
+    cap = max(params.min_target_sorties, int(params.max_target_share * available))
     threshold = force.civilian_threshold(params) * model.layers.frame.cell_area_km2  # residents per cell
     residents = model.population.residents_flat
     quotas = apportion(available, list(force.mission_shares(params)), [available] * len(MISSIONS))

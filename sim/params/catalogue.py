@@ -84,6 +84,12 @@ AIR = (
           source="assumption: the air group left after the withdrawal, most of it busy in Idlib and Ghouta in"
                  " 2018 (Airwars, 2018 assessments)",
           doc="Russian sorties a day available to the regime in the valley after russian_drawdown_date."),
+    Param("tanf_zone_km", 55.0, "km", 0.0, 150.0, group="air", rule="R8",
+          source="campaign.md: ~150 US troops at al-Tanf, a 55 km deconfliction zone",
+          doc="Coalition air covers the opposition inside this distance of al-Tanf."),
+    Param("min_target_sorties", 4, "sorties", 1, 20, group="air",
+          source="assumption: a target may always take a few sorties, however small the day's budget",
+          doc="Sorties a single target may always take, whatever its share cap of the day's budget."),
     Param("coalition_sorties_per_day", 15.0, "sorties/day", 0.0, 80.0, group="air", rule="R8", explore=True,
           source="¶8 (support from the air in an organised way); the figure is an assumption (a few hundred"
                  " strikes a month in Syria in 2018 before the Hajin offensive, Airwars monthly assessments)",
