@@ -19,6 +19,7 @@ import numpy as np
 from sim import combat, humanitarian, siege
 from sim.agents import ATTACK, DEFEND, Unit
 from sim.air import effects as air_effects
+from sim.air.doctrine import grounded_over
 from sim.codes import SIDES, Terrain, side_code
 from sim.rules import deconfliction, isis
 
@@ -141,7 +142,7 @@ def counterattackers(model, holding: list[Unit]) -> list[tuple[Unit, int]]:
                                                           if model.day - u.arrived_on < params.newly_arrived_days
                                                           else 1.0) for u in enemies)
         odds = unit.strength * unit.effectiveness / max(enemy_power, 1e-9)
-        air_up = any(air.get(u.code, 0) > 0 for u in enemies)
+        air_up = any(air.get(u.code, 0) > 0 and not grounded_over(model, u.code, target) for u in enemies)
         if isis.counterattacks(draws.item(unit.unique_id), odds, air_up, params, rules):
             chosen.append((unit, target))
     return chosen

@@ -91,6 +91,19 @@ def nearest_first(model, units: list[Unit], targets: np.ndarray) -> tuple[list[U
     return [units[i] for _, _, i in ranked], [cells for cells, _, _ in ranked]
 
 
+def with_offensive(model, code: int, objectives: list[tuple[str, np.ndarray]]) -> list[tuple[str, np.ndarray]]:
+    """A scenario's offensive (a dated decision) puts its place first among a side's objectives: the
+    latest one opened by today, while the side has cells of that place's town still to take."""
+    for day, side, place in model.offensives:
+        if side == code and day <= model.day and place in model.place_flat:
+            cells = model.town_cells(place)
+            hostile = model.relations.hostile[code].copy()
+            hostile[0] = True
+            hostile[code] = False
+            return [(f"the offensive on {place}", cells[hostile[model.control_flat[cells]]]), *objectives]
+    return objectives
+
+
 def shaken(unit: Unit, day: int) -> bool:
     return unit.rest_until >= day
 
@@ -116,7 +129,7 @@ class RegimeCommander(Commander):
                 assault.append(unit)
         if model.rules.on("R2"):
             assault = self._send_bridgehead(assault)
-        objectives = list(race)
+        objectives = with_offensive(model, self.code, list(race))
         surroundings = model.enemy_units_near(self.code, "deir_ez_zor", model.params.city_rear_km)
         objectives.insert(2, ("the city's surroundings", surroundings))
         if model.rules.on("R2") and all(targets.size == 0 for _, targets in race):  # R2 off: no drive east
@@ -156,7 +169,7 @@ class SDFCommander(Commander):
         if model.sdf_paused:
             return
         phase_two = sdf_rules.in_phase_two(model)
-        objectives = sdf_rules.phase_targets(model, phase_two)
+        objectives = with_offensive(model, self.code, sdf_rules.phase_targets(model, phase_two))
         if all(t.size == 0 for _, t in objectives):  # (in phase 1 too: ISIS left behind within the stop line)
             left = [model.enemy_cells(self.code, bank) for bank in (Bank.LEFT, Bank.KHABUR)]
             objectives.append(("clear the left bank", np.concatenate(left)))

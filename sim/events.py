@@ -103,15 +103,19 @@ class Reinforcement(DatedEvent):
 class PauseStarts(DatedEvent):
     """A side's operations pause: its units hold, and a share of its fighters leaves."""
 
-    def __init__(self, model, day: int, withdrawal: float):
+    def __init__(self, model, day: int, withdrawal: float, fighters: int | None = None):
         super().__init__(model, day)
-        self.withdrawal = withdrawal
-        self.label = f"SDF operations pause ({withdrawal:.0%} of its fighters drawn north)"
+        self.withdrawal, self.fighters = withdrawal, fighters
+        drawn = f"{fighters} fighters" if fighters is not None else f"{withdrawal:.0%} of its fighters"
+        self.label = f"SDF operations pause ({drawn} drawn north)"
 
     def apply(self) -> None:
         model = self.model
         model.sdf_paused = True
         code = side_code("sdf")
+        if self.fighters is not None:  # a number drawn off: the same share from every unit
+            total = sum(u.strength for u in model.units if u.code == code)
+            self.withdrawal = min(1.0, self.fighters / total) if total else 0.0
         for unit in [u for u in model.units if u.code == code]:
             unit.posture, unit.objective = "defend", None
             taken = unit.lose(round(unit.strength * self.withdrawal))
@@ -194,7 +198,7 @@ def schedule_events(model) -> list[DatedEvent]:
         day = day_of(event.date)
         if event.kind == "pause":
             events += [
-                PauseStarts(model, day, event.get("withdrawal", params.sdf_pause_withdrawal)),
+                PauseStarts(model, day, event.get("withdrawal", params.sdf_pause_withdrawal), event.get("fighters")),
                 PauseEnds(model, day_of(event.get("until"))),
             ]
         elif event.kind == "reinforcement":
@@ -215,7 +219,12 @@ def schedule_events(model) -> list[DatedEvent]:
             who = f"{event.get('air_force')} aircraft" if event.get("air_force") else "all aircraft"
             flying = event.get("flying", 0.0)
             grounded = "grounds " + who if not flying else f"keeps {1 - flying:.0%} of {who} on the ground"
-            events.append(Marker(model, day, f"bad weather {grounded} until {event.get('until')}"))
+            where = f" within {event.get('radius_km'):g} km of {event.get('place')}" if event.get("place") else ""
+            events.append(Marker(model, day, f"bad weather {grounded}{where} until {event.get('until')}"))
+        elif event.kind == "stop_line_lifted":  # acts through model.sdf_phase2_day; here a line in the log
+            events.append(Marker(model, day, "the SDF goes past its phase-1 stop line (R7): phase 2 begins"))
+        elif event.kind == "offensive":  # acts through model.offensives; here a line in the log
+            events.append(Marker(model, day, f"{event.get('side')} opens an offensive on {event.get('place')}"))
         elif event.kind == "humanitarian_pause":  # acts through model.pausing_sides; here a line in the log
             events.append(Marker(model, day, f"{event.get('side')} humanitarian pause until {event.get('until')}:"
                                               " it holds its fire while civilians leave"))

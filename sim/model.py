@@ -117,6 +117,7 @@ class CampaignModel(Model):
         self.withdrawn_for_pause = 0
         self.qaim_day = day_of(self.params.qaim_fall_date)
         self.border_reached = False  # the regime has stood on the al-Qaim crossing (R2's race, once done)
+        self.regime_crossing_day: int | None = None  # the day the regime decided to cross (R2's race, once done)
         self._fields: dict = {}
         self.sieges: dict[tuple[int, int], tuple[int, int]] = {}  # (side, cell) -> first and last day bombarded
         self.siege_failures: dict[int, dict[int, int]] = {}  # side -> cell -> sieges of it lifted
@@ -126,7 +127,18 @@ class CampaignModel(Model):
         #: a scenario's weather (first day, last day, air force grounded or None for both, share still flying)
         #: and humanitarian pauses (first day, last day, side code): read by sortie_budgets and pausing_sides
         self.weather = [(day_of(e.date), day_of(e.get("until")), e.get("air_force"), e.get("flying", 0.0))
-                        for e in self.spec.events if e.kind == "weather"]
+                        for e in self.spec.events if e.kind == "weather" and e.get("place") is None]
+        #: weather over an area (first day, last day, air force or None, cells flat, boolean): no strikes there
+        self.weather_areas = [
+            (day_of(e.date), day_of(e.get("until")), e.get("air_force"),
+             self.km_from_places((e.get("place"),)) <= e.get("radius_km"))
+            for e in self.spec.events if e.kind == "weather" and e.get("place") is not None]
+        #: R7's phase 2 begins on its date, or earlier where a scenario lifts the stop line
+        self.sdf_phase2_day = min([day_of(self.params.sdf_phase2_date)] + [
+            day_of(e.date) for e in self.spec.events if e.kind == "stop_line_lifted"])
+        #: offensives a scenario opens (first day, side code, place), latest first
+        self.offensives = sorted(((day_of(e.date), side_code(e.get("side")), e.get("place"))
+                                  for e in self.spec.events if e.kind == "offensive"), reverse=True)
         self.humanitarian_pauses = [(day_of(e.date), day_of(e.get("until")), side_code(e.get("side", "sdf")))
                                     for e in self.spec.events if e.kind == "humanitarian_pause"]
 
@@ -418,9 +430,7 @@ class CampaignModel(Model):
                     by_row[row] = peace[c].take(self.control_flat)
                 self.blocked[c] = by_row[row]
         if phase_one:
-            if not hasattr(self, "_beyond_stop_line"):
-                self._beyond_stop_line = sdf.beyond_stop_line(self.layers)
-            self.blocked[SDF] = self.blocked[SDF] | self._beyond_stop_line
+            self.blocked[SDF] = self.blocked[SDF] | self.beyond_stop_line_cells()
         if peace[REGIME, SDF]:
             for code, across in self._across_the_line().items():
                 self.blocked[code] = self.blocked[code] | (across & (self.control_flat != code))
@@ -429,11 +439,15 @@ class CampaignModel(Model):
                 self.blocked[code] = self.blocked[code].copy()
                 self.blocked[code][list(cells)] = True
 
+    def beyond_stop_line_cells(self) -> np.ndarray:
+        """R7's phase-1 limit: the cells (flat, boolean) beyond the line through al-Suwar (kept once made)."""
+        return self.static_cells("R7: beyond the stop line", lambda: sdf.beyond_stop_line(self.layers))
+
     def _across_the_line(self) -> dict[int, np.ndarray]:
         """R1's river line: the cells on the other's bank, for the regime and the SDF (kept once made)."""
         if not hasattr(self, "_line"):
             across = deconfliction.across_the_line(
-                self.river_side_flat, self.km_from_places(deconfliction.POCKET_PLACES), regime.LEFT_BANK_REACH_KM)
+                self.river_side_flat, self.km_from_places(deconfliction.POCKET_PLACES), self.params.city_left_bank_km)
             self._line = {side_code(side): cells for side, cells in across.items()}
         return self._line
 

@@ -15,10 +15,16 @@ from sim.params import Params
 from sim.rules import RuleBook
 
 EVENT_KINDS = {
-    "pause": "the side's operations pause: its units hold and a share of its fighters leaves until `until`",
+    "pause": "the side's operations pause: its units hold and a share (`withdrawal`) or a number (`fighters`) of "
+    "its fighters leaves until `until`",
     "reinforcement": "fighters of a kind arrive at a place",
     "relation": "the relation between two sides changes",
-    "weather": "bad weather grounds an air force (or both) from `date` to `until`; `flying`: the share still up",
+    "weather": "bad weather grounds an air force (or both) from `date` to `until`; `flying`: the share still up; "
+    "with `place` and `radius_km`, only over that area (no strike there, none flown for the units there)",
+    "stop_line_lifted": "the SDF's phase-1 limit of advance (R7) no longer holds: its phase 2, the drive down the "
+    "left bank, starts on `date` (the earlier of this and `sdf_phase2_date`)",
+    "offensive": "a side opens an offensive on a place: from `date` the place's town is its first objective "
+    "(a decision; who holds the place is left to the fighting)",
     "humanitarian_pause": "a side holds its fire and grounds its air force from `date` to `until` while the "
     "civilians of the enemy ground it faces leave",
 }

@@ -24,12 +24,16 @@ from sim.sides import RELATION_KINDS
 SCENARIO_DIR = Path(__file__).resolve().parents[1] / "scenarios"
 TOP_KEYS = ("name", "description", "extends", "params", "rules", "relations", "events")
 EVENT_FIELDS = {
-    "pause": {"side": "sdf", "until": None, "withdrawal": None},
+    "pause": {"side": "sdf", "until": None, "withdrawal": None, "fighters": None},
     "reinforcement": {"side": None, "unit_kind": None, "fighters": None, "place": None},
     "relation": {"a": None, "b": None, "relation": None},
-    "weather": {"until": None, "air_force": None, "flying": None},
+    "weather": {"until": None, "air_force": None, "flying": None, "place": None, "radius_km": None},
     "humanitarian_pause": {"until": None, "side": "sdf"},
+    "stop_line_lifted": {"side": "sdf"},
+    "offensive": {"side": None, "place": None},
 }
+OFFENSIVE_SIDES = ("regime", "sdf")  # the sides whose commanders take a list of objectives in order
+MAX_AREA_KM = 200.0
 AIR_FORCE_NAMES = ("russian", "coalition")
 
 
@@ -186,7 +190,6 @@ def _one_of(path: Path, key: str, value, allowed) -> str:
 
 def _event(path: Path, key: str, table: dict, params: Params) -> ScenarioEvent:
     from sim.forces import load_kinds
-    from sim.geography.sources import DATA_DIR, read_map_constants, read_places
 
     kind = _one_of(path, f"{key}.kind", table.get("kind"), tuple(EVENT_KINDS))
     date = _date(path, f"{key}.date", table.get("date"), params)
@@ -207,18 +210,17 @@ def _event(path: Path, key: str, table: dict, params: Params) -> ScenarioEvent:
             if not isinstance(withdrawal, int | float) or isinstance(withdrawal, bool) or not 0 <= withdrawal <= 1:
                 raise ScenarioError(path, f"{key}.withdrawal", f"must be a share from 0 to 1, got {withdrawal!r}")
             details["withdrawal"] = float(withdrawal)
+        if "fighters" in table:
+            if "withdrawal" in table:
+                raise ScenarioError(path, f"{key}.fighters", "give either withdrawal (a share) or fighters (a number)")
+            details["fighters"] = _whole(path, f"{key}.fighters", table["fighters"])
     elif kind == "reinforcement":
         side = _one_of(path, f"{key}.side", _field(path, key, table, "side"), SIDES)
         kinds = [k for k, v in load_kinds().items() if v.side == side]
         details["side"] = side
         details["unit_kind"] = _one_of(path, f"{key}.unit_kind", _field(path, key, table, "unit_kind"), kinds)
-        fighters = _field(path, key, table, "fighters")
-        if not isinstance(fighters, int) or isinstance(fighters, bool) or not 0 < fighters <= 50_000:
-            raise ScenarioError(path, f"{key}.fighters", f"must be a whole number from 1 to 50000, got {fighters!r}")
-        details["fighters"] = fighters
-        bbox, _, _ = read_map_constants(DATA_DIR / "map.toml")
-        places = [p.id for p in read_places(DATA_DIR / "places.csv", bbox)]
-        details["place"] = _one_of(path, f"{key}.place", _field(path, key, table, "place"), places)
+        details["fighters"] = _whole(path, f"{key}.fighters", _field(path, key, table, "fighters"))
+        details["place"] = _one_of(path, f"{key}.place", _field(path, key, table, "place"), _place_ids())
     elif kind == "weather":
         details["until"] = _until(path, key, table, date, params)
         if "air_force" in table:
@@ -230,6 +232,21 @@ def _event(path: Path, key: str, table: dict, params: Params) -> ScenarioEvent:
                                     f"must be the share of sorties still flying, from 0 up to (not including) 1, "
                                     f"got {flying!r}")
             details["flying"] = float(flying)
+        if ("place" in table) != ("radius_km" in table):
+            missing = "radius_km" if "place" in table else "place"
+            raise ScenarioError(path, f"{key}.{missing}", "an area needs both place and radius_km")
+        if "place" in table:
+            details["place"] = _one_of(path, f"{key}.place", table["place"], _place_ids())
+            radius = table["radius_km"]
+            if not isinstance(radius, int | float) or isinstance(radius, bool) or not 0 < radius <= MAX_AREA_KM:
+                raise ScenarioError(path, f"{key}.radius_km", f"must be a distance in km above 0 and up to "
+                                    f"{MAX_AREA_KM:g}, got {radius!r}")
+            details["radius_km"] = float(radius)
+    elif kind == "stop_line_lifted":
+        details["side"] = _one_of(path, f"{key}.side", table.get("side", "sdf"), ("sdf",))
+    elif kind == "offensive":
+        details["side"] = _one_of(path, f"{key}.side", _field(path, key, table, "side"), OFFENSIVE_SIDES)
+        details["place"] = _one_of(path, f"{key}.place", _field(path, key, table, "place"), _place_ids())
     elif kind == "humanitarian_pause":
         details["until"] = _until(path, key, table, date, params)
         details["side"] = _one_of(path, f"{key}.side", table.get("side", "sdf"), SIDES)
@@ -238,6 +255,21 @@ def _event(path: Path, key: str, table: dict, params: Params) -> ScenarioEvent:
         details.update(zip(("a", "b"), _pair(path, key, a, b), strict=True))
         details["relation"] = _one_of(path, f"{key}.relation", _field(path, key, table, "relation"), RELATION_KINDS)
     return ScenarioEvent(date, kind, tuple(sorted(details.items())))
+
+
+def _whole(path: Path, key: str, value) -> int:
+    """A number of fighters: a whole number from 1 to 50,000."""
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 < value <= 50_000:
+        raise ScenarioError(path, key, f"must be a whole number from 1 to 50000, got {value!r}")
+    return value
+
+
+def _place_ids() -> list[str]:
+    """The ids of the map's places (sim/geography/data/places.csv)."""
+    from sim.geography.sources import DATA_DIR, read_map_constants, read_places
+
+    bbox, _, _ = read_map_constants(DATA_DIR / "map.toml")
+    return [p.id for p in read_places(DATA_DIR / "places.csv", bbox)]
 
 
 def _until(path: Path, key: str, table: dict, date: dt.date, params: Params) -> dt.date:

@@ -11,7 +11,8 @@ from sim.cli import main
 from sim.scenarios import SCENARIO_DIR, ScenarioError, list_scenarios, load_scenario, resolve_scenario, scenario_names
 
 SHIPPED = ("baseline", "deconfliction_breaks", "historical_incidents", "no_russian_air", "no_iranian_militias",
-           "opposition_consensus", "sdf_full_offensive_now", "afrin_pause", "isis_cohesion", "isis_collapse")
+           "opposition_consensus", "sdf_full_offensive_now", "afrin_pause", "isis_cohesion", "isis_collapse",
+           "historical")
 
 
 def test_the_promised_scenarios_are_shipped_each_with_a_question_and_its_source():
@@ -19,7 +20,8 @@ def test_the_promised_scenarios_are_shipped_each_with_a_question_and_its_source(
     for scenario in list_scenarios():
         assert len(scenario.description) > 80
         if scenario.name != "baseline":
-            assert "¶" in scenario.description or "campaign.md" in scenario.description, scenario.name
+            assert any(source in scenario.description for source in ("¶", "campaign.md", "events.csv")), \
+                scenario.name
 
 
 @pytest.mark.parametrize("name", SHIPPED)

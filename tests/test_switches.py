@@ -190,11 +190,11 @@ def sdf_cells(model, cells) -> int:
 
 
 def test_r6_off_the_sdf_does_not_race_for_the_left_bank_facing_the_city():
-    from sim.rules import sdf as sdf_rules
+    from sim.rules import deconfliction
 
-    on, off = paired_run("baseline", 25), paired_run("R6", 25)  # the race is early: later its sweeps get there too
-    facing = sdf_rules._facing_the_city(on)
-    assert sdf_cells(on, facing) > facing.size / 3
+    on, off = paired_run("baseline", 15), paired_run("R6", 15)  # the race is early: later its sweeps get there too
+    facing = deconfliction.city_left_bank(on)
+    assert sdf_cells(on, facing) > facing.size / 5
     assert sdf_cells(off, facing) <= sdf_cells(on, facing) / 2
 
 

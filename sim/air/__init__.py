@@ -12,6 +12,6 @@ concentrations and interdiction.
 """
 
 from sim.air.campaign import AirCampaign
-from sim.air.doctrine import AIR_FORCES, AirForce, sortie_budgets
+from sim.air.doctrine import AIR_FORCES, AirForce, grounded_over, sortie_budgets
 
-__all__ = ["AIR_FORCES", "AirCampaign", "AirForce", "sortie_budgets"]
+__all__ = ["AIR_FORCES", "AirCampaign", "AirForce", "grounded_over", "sortie_budgets"]

@@ -4,7 +4,7 @@ of sorties (budgeted, flown, withheld for civilians, stood down) and one row per
 from __future__ import annotations
 
 from sim.air import effects, targeting
-from sim.air.doctrine import AIR_FORCES, sortie_budgets
+from sim.air.doctrine import AIR_FORCES, grounded_over, sortie_budgets
 
 #: the strikes table's columns (a row: one air force's sorties on one target on one day)
 STRIKE_COLUMNS = ("day", "air_force", "cell", "target_kind", "side_struck", "sorties", "fighters_killed",
@@ -53,6 +53,9 @@ class AirCampaign:
                     "concentration": targeting.concentration_targets(model, code, engaged_cells, by_cell, tables),
                     "interdiction": targeting.interdiction_targets(model, code, moved, engaged_units, tables),
                 }
+                if model.weather_areas:  # no strikes where the weather grounds this air force
+                    candidates = {mission: [t for t in targets if not grounded_over(model, code, t.cell)]
+                                  for mission, targets in candidates.items()}
                 struck, withheld = targeting.assign(model, force, whole, candidates)
             flown = sum(t.sorties for t in struck)
             self._settle(code, budget, available, flown, withheld)

@@ -74,3 +74,13 @@ def sortie_budgets(model, day: int | None = None) -> dict[int, float]:
             sorties = 0.0
         budgets[force.code] = sorties
     return budgets
+
+
+def grounded_over(model, code: int, cell: int, day: int | None = None) -> bool:
+    """Whether the air force flying for side ``code`` is grounded over ``cell`` on ``day`` (today by
+    default) by weather over an area (a scenario's ``weather`` event with a place and a radius)."""
+    day = model.day if day is None else day
+    for first, last, grounded, area in model.weather_areas:
+        if first <= day <= last and area[cell] and (grounded is None or BY_NAME[grounded].code == code):
+            return True
+    return False

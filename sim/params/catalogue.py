@@ -314,11 +314,14 @@ RULES = (
           doc="Over how many days the reinforcements arrive."),
     Param("regime_left_bank_share", 0.15, "share", 0.0, 0.5, group="rules", rule="R2",
           source="campaign.md: the regime crossed near the city on pontoons on 2017-09-18 (a small bridgehead)",
-          doc="Share of the regime's assault units sent across the river to the eastern countryside's left bank."),
-    Param("regime_crossing_date", START_DATE, "", START_DATE, LATEST_END_DATE, group="rules", rule="R2",
-          source="calibrated: from day 0 the bridgehead detachment may cross; it reaches the left bank about a week "
-                 "or two later (campaign.md: crossed on 2017-09-18)",
-          doc="First day the regime may cross the Euphrates."),
+          doc="Share of the regime's assault units sent across the river to the eastern countryside's left bank, "
+              "once the SDF reaches the left bank facing the city (the race, ¶4)."),
+    Param("city_left_bank_km", 15.0, "km", 5.0, 30.0, group="rules", rule="R6",
+          source="campaign.md: the regime's left-bank pocket runs from al-Husayniyah to Khasham, about 15 km from "
+                 "the city's crossings; the article (¶4, ¶9) names no distance: assumption",
+          doc="The left bank facing the city: valley within this of the city's crossings. The SDF blocks the "
+              "regime there (R6), the regime crosses once the SDF enters it (R2), and it is the regime's pocket "
+              "beside R1's river line."),
     Param("sdf_phase2_date", D(2018, 3, 1), "", START_DATE, LATEST_END_DATE, group="rules", rule="R7", explore=True,
           source="¶9: the full offensive begins in March 2018",
           doc="Start of the SDF's phase 2: the drive down the left bank to the border."),

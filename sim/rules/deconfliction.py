@@ -11,7 +11,7 @@ from __future__ import annotations
 import networkx as nx
 import numpy as np
 
-from sim.codes import Bank
+from sim.codes import Bank, Terrain
 from sim.rules.registry import implements
 
 
@@ -38,8 +38,17 @@ def incident_happens(draw: float, rate: float) -> bool:
     return rate > 0 and draw < rate
 
 
-#: The regime's pocket on the left bank the line leaves it: its bridgehead near the city (campaign.md).
+#: The city's crossings: the regime's pocket on the left bank the line leaves it is its bridgehead near
+#: them (campaign.md), the ground the SDF blocks (R6) and the regime races it for (R2).
 POCKET_PLACES = ("dez_bridges", "dez_pontoon_east")
+
+
+def city_left_bank(model) -> np.ndarray:
+    """The left bank facing the city (flat cells): valley within ``city_left_bank_km`` of its crossings."""
+    return model.static_cells("the left bank facing the city", lambda: np.flatnonzero(
+        (model.km_from_places(POCKET_PLACES) <= model.params.city_left_bank_km)
+        & np.isin(model.layers["terrain"].ravel(), (Terrain.VALLEY, Terrain.URBAN))
+        & (model.layers["bank"].ravel() == Bank.LEFT)))
 
 
 @implements("R1")

@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 from scipy import ndimage
 
-from sim.calendar import day_of
-from sim.codes import Bank, Terrain, side_code
+from sim.codes import side_code
+from sim.rules import deconfliction
 from sim.rules.registry import implements
 
 REGIME = side_code("regime")
@@ -20,7 +20,6 @@ RACE = (
     ("al-Bukamal", ("bukamal",)),
     ("the border at al-Qaim", ()),  # the border crossing cells
 )
-LEFT_BANK_REACH_KM = 15.0  # the bridgehead's objective: left-bank valley within this of the city's crossings
 
 
 @implements("R2")
@@ -52,15 +51,17 @@ def race_switched_off(objectives: list[tuple[str, np.ndarray]]) -> list[tuple[st
 
 @implements("R2")
 def left_bank_targets(model) -> np.ndarray:
-    """The eastern countryside's left bank near the city, where the regime crossed on pontoons
-    (campaign.md, 2017-09-18): valley cells within reach of the city's crossings not yet regime-held
-    and not held by a side it is at peace with."""
-    if model.day < day_of(model.params.regime_crossing_date):
-        return np.array([], int)
-    cells = model.static_cells("left bank east of the city", lambda: np.flatnonzero(
-        (model.km_from_places(("dez_bridges", "dez_pontoon_east")) <= LEFT_BANK_REACH_KM)
-        & np.isin(model.layers["terrain"].ravel(), (Terrain.VALLEY, Terrain.URBAN))
-        & (model.layers["bank"].ravel() == Bank.LEFT)))
+    """The race for the eastern countryside (¶4): once the SDF reaches the left bank facing the city,
+    the regime crosses to contest it (it crossed on pontoons on 2017-09-18, campaign.md): that bank's
+    valley cells not yet regime-held and not held by a side it is at peace with.
+
+    Departure: the article gives no crossing; the trigger (the SDF's first unit in that ground) is the
+    model's reading of "race". The day it fires is kept in ``model.regime_crossing_day``."""
+    cells = deconfliction.city_left_bank(model)
+    if model.regime_crossing_day is None:
+        if not np.any(model.occupancy[side_code("sdf"), cells] > 0):
+            return np.array([], int)
+        model.regime_crossing_day = model.day
     control = model.control_flat[cells]
     return cells[(control == 0) | model.relations.hostile[REGIME][control]]
 

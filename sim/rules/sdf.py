@@ -5,34 +5,53 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.calendar import day_of
-from sim.codes import Bank, Terrain, side_code
+from sim.codes import Bank, side_code
 from sim.geography.raster import polygon_mask
+from sim.rules import deconfliction
 from sim.rules.registry import implements
 
 SDF = side_code("sdf")
 
-#: R7's limit of advance: "stopping at the town of al-Sur" (¶9). The line runs from the Euphrates
-#: east of the city (between the Conoco plant, taken in phase 1 on 2017-09-23, and Khasham) just south of
-#: al-Suwar to the Iraqi border. Its ends are an assumption; the article names only al-Sur.
-STOP_LINE = ((35.29, 40.24), (35.47, 40.66), (35.58, 41.40))
-OPPOSITE_CITY_KM = 12.0  # R6: the left bank facing the city and its crossings
-PHASE_ONE_TOWNS = ("markada", "suwar")
-PHASE_TWO_PLACES = ("busayrah", "dhiban", "omar_field", "tanak_field", "hajin", "shafah", "susah", "baghuz")
+#: R7's limit of advance: "stopping at the town of al-Sur" (¶9), the one place the article names. The line
+#: is drawn from al-Suwar alone: the shortest way from it to the Euphrates, and due east from it to the
+#: map's edge (an assumption; no other place chooses it).
+STOP_LINE_TOWN = "suwar"
+PHASE_ONE_TOWNS = ("markada", "suwar")  # ¶9: "go toward Markada, stop at al-Sur"
+#: Phase 2 "drives down the east bank to the Iraqi border" (¶9): the towns and oil fields (R15) beyond the
+#: line, whichever they are, nearest the SDF's bases first.
+PHASE_TWO_KINDS = ("city", "town", "oilfield")
+SDF_BASES = ("hasakah", "shaddadi")
 
 
 @implements("R7")
 def in_phase_two(model) -> bool:
-    """Phase 2 (the drive down the left bank) from the scenario's date (¶9: March 2018); at once
-    with R7 switched off."""
-    return not model.rules.on("R7") or model.day >= day_of(model.params.sdf_phase2_date)
+    """Phase 2 (the drive down the left bank) from the scenario's date (¶9: March 2018) or the day a
+    scenario lifts the stop line (``model.sdf_phase2_day``); at once with R7 switched off."""
+    return not model.rules.on("R7") or model.day >= model.sdf_phase2_day
+
+
+@implements("R7")
+def stop_line(layers) -> tuple[tuple[float, float], ...]:
+    """Phase 1's limit of advance (lat, lon): from the Euphrates' nearest point to al-Suwar, through
+    al-Suwar, due east to the map's edge; empty on a map without al-Suwar."""
+    town = next((p for p in layers.places if p.id == STOP_LINE_TOWN), None)
+    river = np.asarray(layers.river_lines.get("Euphrates", ()), dtype=float)
+    if town is None or not river.size:
+        return ()
+    squeeze = np.cos(np.radians(town.lat))
+    nearest = river[int(np.argmin(np.hypot(river[:, 0] - town.lat, (river[:, 1] - town.lon) * squeeze)))]
+    return (tuple(nearest), (town.lat, town.lon), (town.lat, layers.frame.bbox.lon_max + 1))
 
 
 @implements("R7")
 def beyond_stop_line(layers) -> np.ndarray:
-    """Cells (flat) beyond phase 1's limit of advance: south-east of the line through al-Suwar."""
+    """Cells (flat) beyond phase 1's limit of advance: the left bank south-east of the line."""
+    line = stop_line(layers)
+    if not line:
+        return np.zeros(layers["terrain"].size, dtype=bool)
     box = layers.frame.bbox
-    south_east = [*STOP_LINE, (box.lat_min - 1, box.lon_max + 1), (STOP_LINE[0][0] - 0.01, STOP_LINE[0][1] - 0.01)]
+    (_, river_lon), _, east = line
+    south_east = [*line, (box.lat_min - 1, east[1]), (box.lat_min - 1, river_lon)]
     beyond = polygon_mask(layers.frame, south_east) & (layers["river_side"] == Bank.LEFT)
     return beyond.ravel()
 
@@ -40,19 +59,9 @@ def beyond_stop_line(layers) -> np.ndarray:
 @implements("R6")
 def blocking_targets(model) -> np.ndarray:
     """Block the regime from the eastern countryside (¶4, ¶9): the left bank facing the city and
-    its crossings, and the Conoco plant, not yet held by the SDF."""
-    cells = model.static_cells("the left bank facing the city, and Conoco", lambda: _facing_the_city(model))
+    its crossings, not yet held by the SDF."""
+    cells = deconfliction.city_left_bank(model)
     return cells[_open_to_take(model, cells)]
-
-
-def _facing_the_city(model) -> np.ndarray:
-    """R6's cells (flat), whoever holds them: the left bank's valley facing the city, and Conoco."""
-    near = model.km_from_places(("dez_bridges", "dez_pontoon_east")) <= OPPOSITE_CITY_KM
-    valley = np.isin(model.layers["terrain"].ravel(), (Terrain.VALLEY, Terrain.URBAN))
-    cells = np.flatnonzero(near & valley & (model.layers["bank"].ravel() == Bank.LEFT))
-    if "conoco" in model.place_flat:
-        cells = np.append(cells, model.place_flat["conoco"])
-    return cells
 
 
 @implements("R7")
@@ -62,11 +71,26 @@ def phase_targets(model, phase_two: bool) -> list[tuple[str, np.ndarray]]:
     objectives = []
     if model.rules.on("R6"):
         objectives.append(("the left bank facing the city", blocking_targets(model)))
-    for place in PHASE_ONE_TOWNS + (PHASE_TWO_PLACES if phase_two else ()):
+    for place in PHASE_ONE_TOWNS + (phase_two_places(model) if phase_two else ()):
         if place in model.place_flat:
             cells = model.town_cells(place)
             objectives.append((place, cells[_open_to_take(model, cells)]))
     return objectives
+
+
+@implements("R7")
+def phase_two_places(model) -> tuple[str, ...]:
+    """Phase 2's places: every town and oil field of the governorate's left bank beyond the stop line,
+    in order of distance from the SDF's bases (none named: the order comes from the map)."""
+    def ordered() -> tuple[str, ...]:
+        beyond = model.beyond_stop_line_cells()
+        inside = model.layers["governorate"].ravel()
+        km = model.km_from_places(tuple(p for p in SDF_BASES if p in model.place_flat)) if any(
+            p in model.place_flat for p in SDF_BASES) else np.zeros(beyond.size)
+        places = [p for p in model.layers.places if p.kind in PHASE_TWO_KINDS and p.id in model.place_flat
+                  and beyond[model.place_flat[p.id]] and inside[model.place_flat[p.id]]]
+        return tuple(p.id for p in sorted(places, key=lambda p: (km[model.place_flat[p.id]], p.id)))
+    return model.static_cells("R7: phase 2's places", ordered)
 
 
 def _open_to_take(model, cells: np.ndarray) -> np.ndarray:

@@ -21,7 +21,7 @@ import numpy as np
 from scipy import ndimage
 
 from sim.codes import Terrain, side_code
-from sim.rules import deconfliction, regime, sdf
+from sim.rules import deconfliction, sdf
 from sim.rules.opposition import RAID_REACH_KM
 
 MEASURED = ("regime", "sdf", "opposition")
@@ -87,7 +87,7 @@ def out_of_bounds(model, code: int) -> np.ndarray:
     if model.relations.non_aggression[regime_code, sdf_code] and code in (regime_code, sdf_code):
         across = deconfliction.across_the_line(model.river_side_flat,
                                                model.km_from_places(deconfliction.POCKET_PLACES),
-                                               regime.LEFT_BANK_REACH_KM)
+                                               model.params.city_left_bank_km)
         limits |= across["regime" if code == regime_code else "sdf"]
     if code == regime_code and not model.rules.on("R2"):
         limits |= model.km_from_places(("deir_ez_zor",)) > model.params.city_rear_km
