@@ -335,8 +335,13 @@ def validate(argv: list[str]) -> int:
 def test_validate_writes_a_scorecard_with_its_tables_and_figures(tmp_path, capsys):
     out = tmp_path / "validation"
     code = validate(["--replications", "1", "--days", "12", "--workers", "1", "--bootstrap", "0", "--seed", "3",
-                     "--out", str(out)])
+                     "--out", str(out), "--scenario", "baseline", "--scenario", "historical"])
     assert code == 0
+    side = pd.read_csv(out / "side_by_side.csv")
+    assert list(side["scenario"]) == ["baseline", "historical"]
+    assert "coverage" in (out / "side_by_side.md").read_text()
+    assert (out / "historical" / "scorecard.md").exists()
+    out = out / "baseline"
     text = (out / "scorecard.md").read_text()
     for heading in ("## At a glance", "## 1. Timing", "## 2. Historical order", "## 3. Geography",
                     "## 4. Rule R1", "## 5. Stylized facts", "## 6. Calibration", "## 7. Not scored"):
@@ -348,12 +353,14 @@ def test_validate_writes_a_scorecard_with_its_tables_and_figures(tmp_path, capsy
     assert runs["regime_bridgehead"] == 1 and runs["sdf_conoco"] == 0  # its record date is day 13, after the runs
     clashes = pd.read_csv(out / "regime_sdf_clashes.csv")
     assert set(clashes["scenario"]) == {"baseline", "historical_incidents"} and len(clashes) == 2
-    assert (out / "runs" / "manifest.json").exists() and not list(out.rglob("*.partial"))
+    assert {"within_tolerance_share", "covered", "crps_days"} <= set(timing.columns)
+    assert (out.parent / "runs" / "manifest.json").exists() and not list(out.parent.rglob("*.partial"))
     assert "Calibration score" in capsys.readouterr().out
 
     again = tmp_path / "rescored"
-    assert validate(["--results", str(out / "runs"), "--out", str(again), "--bootstrap", "0", "--workers", "1"]) == 0
-    assert pd.read_csv(again / "timing.csv").equals(timing)
+    assert validate(["--results", str(out.parent / "runs"), "--out", str(again), "--bootstrap", "0", "--workers", "1",
+                     "--scenario", "baseline"]) == 0
+    assert pd.read_csv(again / "baseline" / "timing.csv").equals(timing)
 
 
 def test_validate_refuses_bad_input_before_running_anything(tmp_path):
@@ -366,7 +373,7 @@ def test_validate_refuses_bad_input_before_running_anything(tmp_path):
         validate(["--results", str(tmp_path), "--out", str(out), "--workers", "1"])
     (tmp_path / "manifest.json").write_text('{"scenarios": [{"name": "no_russian_air"}], "runs": []}')
     with pytest.raises(UserInputError, match="holds no baseline runs"):
-        validate(["--results", str(tmp_path), "--out", str(out), "--workers", "1"])
+        validate(["--results", str(tmp_path), "--out", str(out), "--workers", "1", "--scenario", "baseline"])
     with pytest.raises(SystemExit):
         validate(["--bootstrap", "-1"])
 
@@ -374,7 +381,9 @@ def test_validate_refuses_bad_input_before_running_anything(tmp_path):
 @pytest.mark.slow
 def test_a_full_validation_of_the_baseline_scores_every_section(tmp_path):
     out = tmp_path / "validation"
-    assert validate(["--replications", "4", "--workers", "2", "--bootstrap", "20", "--out", str(out)]) == 0
+    assert validate(["--replications", "4", "--workers", "2", "--bootstrap", "20", "--out", str(out),
+                     "--scenario", "baseline"]) == 0
+    out = out / "baseline"
     calibration = pd.read_csv(out / "calibration_score.csv")
     assert calibration["weighted_days"].notna().all()
     assert set(calibration["id"]) >= {"regime_city_cleared", "left_bank_sdf_end", "sdf_baghuz"}

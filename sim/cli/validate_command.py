@@ -13,17 +13,26 @@ DEFAULT_REPLICATIONS = 20
 DEFAULT_OUT = Path("results") / "validation"
 
 
+DEFAULT_SCENARIOS = ("baseline", "historical")
+
+
 def register(subparsers) -> None:
     """Add the ``validate`` command."""
     parser = subparsers.add_parser(
         "validate",
-        help="score the baseline against the historical record and stylized facts; write a scorecard",
-        description="Run the baseline (and the historical_incidents scenario, same seeds) N times, store the "
-        "runs in DIR/runs/, and write DIR/scorecard.md with its tables (CSV) and figures: the timing of "
-        "each dated event of validation/events.csv against the record, the historical order of key "
-        "events, the valley split by bank, regime-SDF incidents (R1), the power-law tail of engagement "
-        "sizes and Lanchester's square law in a two-unit world.",
+        help="score scenarios (baseline and historical) against the historical record; write scorecards",
+        description="Run the scenarios to score (default: baseline and the historical hindcast), and the "
+        "historical_incidents scenario, N times each with the same seeds, store the runs in DIR/runs/, and "
+        "write DIR/<scenario>/scorecard.md with its tables (CSV) and figures for each scored scenario: the "
+        "timing of each dated event of validation/events.csv against the record (error of the median, runs "
+        "within tolerance, coverage of the 10-90% band, CRPS), the historical order of key events, the valley "
+        "split by bank, ISIS's held valley over time, regime-SDF incidents (R1), the power-law tail of "
+        "engagement sizes and Lanchester's square law in a two-unit world; and DIR/side_by_side.md (.csv) "
+        "with each scenario's headline numbers.",
     )
+    parser.add_argument("--scenario", action="append", default=None, metavar="NAME", dest="scenarios",
+                        help="a scenario to score (name or file; repeat for several; default: baseline and "
+                        "historical)")
     parser.add_argument("--replications", "-n", type=positive_int, default=DEFAULT_REPLICATIONS, metavar="N",
                         help=f"runs per scenario (default {DEFAULT_REPLICATIONS})")
     parser.add_argument("--seed", type=int, default=20170910, metavar="S", help="master seed (default 20170910)")
@@ -36,21 +45,21 @@ def register(subparsers) -> None:
     parser.add_argument("--events", type=Path, default=None, metavar="FILE",
                         help="the record to score against (default validation/events.csv)")
     parser.add_argument("--results", type=Path, default=None, metavar="FOLDER",
-                        help="score the baseline runs of an existing results folder instead of running "
+                        help="score the runs of an existing results folder instead of running "
                         "(--replications, --seed and --days are then ignored)")
     parser.add_argument("--bootstrap", type=non_negative_int, default=200, metavar="B",
                         help="bootstrap samples for the power-law exponent's interval (default 200; 0: none)")
     parser.add_argument("--incident-scenario", default="historical_incidents", metavar="NAME",
                         help="the scenario (name or file) whose regime-SDF incidents are set beside the "
-                        "baseline's (default historical_incidents; an empty string runs the baseline only)")
+                        "scored scenario's (default historical_incidents; an empty string runs none)")
     parser.set_defaults(handler=validate)
 
 
 def validate(args) -> int:
-    """Run (or read) the runs, score them, write the scorecard; 1 if some runs failed."""
-    from sim.validation.harness import BASELINE, UnscorableFolderError, run_for_validation, score_folder
+    """Run (or read) the runs, score each scenario, write the scorecards; 1 if some runs failed."""
+    from sim.validation.harness import UnscorableFolderError, run_for_validation, score_folder
     from sim.validation.records import EVENTS_PATH, read_events
-    from sim.validation.scorecard import write_scorecard
+    from sim.validation.scorecard import write_scorecard, write_side_by_side
 
     events = read_events(args.events or EVENTS_PATH)
     failed = 0
@@ -58,30 +67,40 @@ def validate(args) -> int:
         folder = args.results
         if not (folder / "manifest.json").exists():
             raise UserInputError(f"{folder} is not a results folder (no manifest.json)")
+        names = list(args.scenarios or DEFAULT_SCENARIOS)
         incident_scenario = args.incident_scenario
     else:
         from sim.scenarios import resolve_scenario
 
-        scenarios = [resolve_scenario(BASELINE)]
+        scored = [resolve_scenario(name) for name in (args.scenarios or DEFAULT_SCENARIOS)]
+        names = list(dict.fromkeys(s.name for s in scored))
+        scenarios = list({s.name: s for s in scored}.values())
         if args.incident_scenario:
-            scenarios.append(resolve_scenario(args.incident_scenario))
-        incident_scenario = scenarios[1].name if len(scenarios) > 1 else None
+            extra = resolve_scenario(args.incident_scenario)
+            if extra.name not in names:
+                scenarios.append(extra)
+        incident_scenario = resolve_scenario(args.incident_scenario).name if args.incident_scenario else None
         folder = args.out / "runs"
         bar, tick = progress_bar(args.replications * len(scenarios), "validate")
         results = run_for_validation(
             folder, events, scenarios, replications=args.replications, seed=args.seed, workers=args.workers,
-            days=args.days, command=" ".join(["run.py", *sys.argv[1:]]), progress=tick,
+            days=args.days, command=" ".join(["run.py", *sys.argv[1:]]), progress=tick, scored=tuple(names),
         )
         bar.close()
         failed = sum(not r.ok for r in results)
-    try:
-        validation = score_folder(folder, events, bootstrap=args.bootstrap, workers=args.workers,
-                                  incident_scenario=incident_scenario)
-    except UnscorableFolderError as error:
-        raise UserInputError(str(error)) from None
-    written = write_scorecard(args.out, validation)
-    print_glance(validation)
-    print(f"wrote {args.out}/: " + ", ".join(p.name for p in written))
+    validations = []
+    for name in names:
+        try:
+            validations.append(score_folder(folder, events, bootstrap=args.bootstrap, workers=args.workers,
+                                            incident_scenario=incident_scenario, scenario=name))
+        except UnscorableFolderError as error:
+            raise UserInputError(str(error)) from None
+    written = []
+    for validation in validations:
+        written += write_scorecard(args.out / validation.scenario, validation)
+        print_glance(validation)
+    written += write_side_by_side(args.out, validations)
+    print(f"wrote {args.out}/: " + ", ".join(str(p.relative_to(args.out)) for p in written if p.suffix == ".md"))
     if failed:
         print(f"error: {failed} runs failed; their tracebacks are in {folder}/manifest.json", file=sys.stderr)
         return 1

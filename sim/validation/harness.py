@@ -55,6 +55,7 @@ class Validation:
     calibration: scoring.Score
     check: scoring.Score
     notes: list[str] = field(default_factory=list)
+    scenario: str = BASELINE  # the scenario scored
 
     @property
     def runs(self) -> int:
@@ -69,11 +70,10 @@ def snapshot_days(events: tuple[RecordEvent, ...], last_day: int) -> list[int]:
 
 def run_for_validation(
     folder: Path, events: tuple[RecordEvent, ...], scenarios: list, *, replications: int, seed: int, workers: int,
-    days: int | None = None, command: str = "run.py validate", progress=None,
+    days: int | None = None, command: str = "run.py validate", progress=None, scored: tuple[str, ...] = (BASELINE,),
 ) -> list:
-    """Run each scenario (the baseline first, then the R1-incidents scenario) with the same seeds and
-    write them to ``folder`` as one results folder; returns the runs' results. The baseline keeps
-    control maps on the days scoring needs."""
+    """Run each scenario with the same seeds and write them to ``folder`` as one results folder; returns
+    the runs' results. The ``scored`` scenarios keep control maps on the days scoring needs."""
     from sim.experiments.runner import replicate
     from sim.experiments.store import write_results
 
@@ -81,7 +81,7 @@ def run_for_validation(
     results = []
     for scenario in scenarios:
         end = day_of(scenario.params.end_date) if days is None else min(days, day_of(scenario.params.end_date))
-        snaps = snapshot_days(events, end) if scenario.name == BASELINE else [end]
+        snaps = snapshot_days(events, end) if scenario.name in scored else [end]
         results += replicate(
             scenario, replications, seed, days=days, workers=workers, progress=progress, snapshot_days=snaps
         )
@@ -91,33 +91,34 @@ def run_for_validation(
 
 def score_folder(
     folder: Path, events: tuple[RecordEvent, ...], *, bootstrap: int = power_law.BOOTSTRAP_SAMPLES, seed: int = 0,
-    workers: int = 1, incident_scenario: str | None = INCIDENT_SCENARIO,
+    workers: int = 1, incident_scenario: str | None = INCIDENT_SCENARIO, scenario: str = BASELINE,
 ) -> Validation:
-    """Score the baseline runs of a results folder against the record, R1 in both scenarios, the
-    power-law tail of engagement sizes, and the two-unit Lanchester world."""
+    """Score one scenario's runs of a results folder (the baseline by default) against the record, R1
+    in it and in the incidents scenario, the power-law tail of engagement sizes, and the two-unit
+    Lanchester world."""
     from sim.experiments.store import read_manifest
 
     folder = Path(folder)
     manifest = read_manifest(folder)
     names = {s["name"] for s in manifest["scenarios"]}
-    if BASELINE not in names:
-        raise UnscorableFolderError(f"{folder} holds no {BASELINE} runs (it has {', '.join(sorted(names))})")
-    tables = RunTables.from_folder(folder, BASELINE)
+    if scenario not in names:
+        raise UnscorableFolderError(f"{folder} holds no {scenario} runs (it has {', '.join(sorted(names))})")
+    tables = RunTables.from_folder(folder, scenario)
     if tables.summary.empty:
-        raise UnscorableFolderError(f"{folder}: every {BASELINE} run failed; see its manifest.json")
+        raise UnscorableFolderError(f"{folder}: every {scenario} run failed; see its manifest.json")
     values = measure_runs(events, tables)
     last_days = tables.last_days.reindex(values.index)
     order_pairs, order_kept = scoring.order_check(events, values, last_days)
-    clash_engagements = {BASELINE: incidents.regime_sdf_engagements(tables.events)}
-    clashes = {BASELINE: incidents.regime_sdf_clashes(tables.events, tables.run_ids)}
+    clash_engagements = {scenario: incidents.regime_sdf_engagements(tables.events)}
+    clashes = {scenario: incidents.regime_sdf_clashes(tables.events, tables.run_ids)}
     notes = []
-    if incident_scenario in names - {BASELINE}:
+    if incident_scenario in names - {scenario}:
         other = RunTables.from_folder(folder, incident_scenario)
         clash_engagements[incident_scenario] = incidents.regime_sdf_engagements(other.events)
         clashes[incident_scenario] = incidents.regime_sdf_clashes(other.events, other.run_ids)
     else:
-        notes.append(f"no {incident_scenario or 'incidents scenario'} runs in {folder}: R1 is checked in the "
-                     "baseline only.")
+        notes.append(f"no {incident_scenario or 'incidents scenario'} runs in {folder}: R1 is checked in "
+                     f"{scenario} only.")
     sizes = power_law.engagement_sizes(tables.events)
     fits = [
         power_law.fit_tail(sizes, label="fighters killed per engagement", bootstrap=bootstrap, seed=seed,
@@ -125,10 +126,11 @@ def score_folder(
         power_law.fit_tail(power_law.engagement_sizes(tables.events, civilians=True),
                            label="all killed per engagement (civilians included; no bootstrap)", bootstrap=0),
     ]
-    duel = lanchester.Duel(lethality=_baseline_param(manifest, "lethality", 0.02),
-                           defence=_baseline_param(manifest, "valley_defence", 1.3))
-    sigma = _baseline_param(manifest, "engagement_intensity_sigma", 0.9)
+    duel = lanchester.Duel(lethality=_scenario_param(manifest, scenario, "lethality", 0.02),
+                           defence=_scenario_param(manifest, scenario, "valley_defence", 1.3))
+    sigma = _scenario_param(manifest, scenario, "engagement_intensity_sigma", 0.9)
     return Validation(
+        scenario=scenario,
         events=events, folder=folder, manifest=manifest, values=values, last_days=last_days,
         timing=scoring.timing_table(events, values, last_days),
         targets=scoring.value_table(events, values),
@@ -144,8 +146,8 @@ def score_folder(
     )
 
 
-def _baseline_param(manifest: dict, name: str, default: float) -> float:
+def _scenario_param(manifest: dict, name_of_scenario: str, name: str, default: float) -> float:
     for scenario in manifest["scenarios"]:
-        if scenario["name"] == BASELINE:
+        if scenario["name"] == name_of_scenario:
             return float(scenario["params"].get(name, default))
     return default

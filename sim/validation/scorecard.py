@@ -11,7 +11,7 @@ import pandas as pd
 from sim.atomic import atomic_path, write_text
 from sim.calendar import date_of
 from sim.validation import figures
-from sim.validation.harness import BASELINE, SPLIT_DATES, Validation
+from sim.validation.harness import SPLIT_DATES, Validation
 from sim.validation.power_law import REFERENCE_ALPHA, TailFit
 from sim.validation.scoring import DAYS_PER_SHARE_POINT, NEVER_PENALTY_DAYS
 
@@ -26,7 +26,7 @@ def write_scorecard(out: Path, validation: Validation) -> list[Path]:
     written = [write_csv(frame, out / f"{name}.csv") for name, frame in tables_of(v).items()]
     written += [
         figures.plot_timeline_vs_record(v.timing, v.events, out / "timeline_vs_record.png", runs=v.runs),
-        figures.plot_valley_split(v.splits[v.splits["scenario"] == BASELINE], v.targets, out / "valley_split.png"),
+        figures.plot_valley_split(v.splits[v.splits["scenario"] == v.scenario], v.targets, out / "valley_split.png"),
         figures.plot_loss_sizes(v.sizes, v.tail_fits[0], out / "loss_sizes.png"),
         figures.plot_lanchester(v.duel, out / "lanchester.png", sigma=v.combat_sigma),
         figures.plot_incidents(v.clashes, v.clash_engagements, v.events, out / "incidents.png",
@@ -35,6 +35,44 @@ def write_scorecard(out: Path, validation: Validation) -> list[Path]:
     path = out / "scorecard.md"
     write_text(path, scorecard_markdown(v))
     return [*written, path]
+
+
+SIDE_BY_SIDE = (
+    ("calibration_score_days", "calibration score (days, lower is better)", 1),
+    ("check_score_days", "checks' score (days)", 1),
+    ("check_median_abs_error_days", "checks: median absolute error of the median (days)", 0),
+    ("check_coverage", "checks: coverage of the 10-90% band (about 80% is calibrated)", "share"),
+    ("check_crps_days", "checks: mean CRPS (days)", 1),
+    ("all_coverage", "every dated event: coverage", "share"),
+    ("all_crps_days", "every dated event: mean CRPS (days)", 1),
+    ("order_kept_share", "runs keeping the record's order of every key event", "share"),
+    ("order_pairs_kept_share", "ordered pairs kept, mean over pairs", "share"),
+    ("isis_valley_end_2017_median", "ISIS's share of the valley, 2017-12-31 (record about 10%)", "share"),
+    ("isis_valley_mid_2018_median", "ISIS's share of the valley, 2018-07-01 (record about 10%)", "share"),
+    ("isis_valley_end_median", "ISIS's share of the valley, 2019-03-31 (record 0)", "share"),
+)
+
+
+def write_side_by_side(out: Path, validations: list[Validation]) -> list[Path]:
+    """Each scored scenario's headline numbers side by side: side_by_side.csv and side_by_side.md."""
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    frame = pd.DataFrame([headline(v) for v in validations])
+    csv = write_csv(frame, out / "side_by_side.csv")
+    rows = []
+    for key, label, digits in SIDE_BY_SIDE:
+        cells = [_share(v) if digits == "share" else _number(v, digits) for v in frame[key]]
+        rows.append([label, *cells])
+    text = (
+        "# Scenarios against the record, side by side\n\n"
+        f"{int(frame['runs'].min())} runs per scenario, the same seeds. Each scenario's scorecard is in its "
+        "folder (`<scenario>/scorecard.md`). The baseline is the article's plan (a forecast made in September "
+        "2017); `historical` is the hindcast, with the decisions the sides took as dated inputs.\n\n"
+        + markdown_table(["measure", *frame["scenario"]], rows) + "\n"
+    )
+    path = out / "side_by_side.md"
+    write_text(path, text)
+    return [csv, path]
 
 
 def tables_of(v: Validation) -> dict[str, pd.DataFrame]:
@@ -145,13 +183,42 @@ def _provenance(v: Validation) -> str:
     return "\n".join(f"- {line}" for line in lines)
 
 
+def headline(v: Validation) -> dict:
+    """The scorecard's headline numbers for one scenario (a row of the side-by-side table): the
+    calibration score, the checks' median absolute error of the medians, the ensemble's coverage and
+    CRPS over the dated checks (and over every dated event), the share of runs keeping the record's
+    order, and ISIS's held valley at the record's dates."""
+    timing = v.timing if len(v.timing) else pd.DataFrame(columns=["role", "error_days", "covered", "crps_days"])
+    checks = timing[timing["role"] == "check"]
+    row = {
+        "scenario": v.scenario, "runs": v.runs,
+        "calibration_score_days": v.calibration.overall,
+        "check_score_days": v.check.overall,
+        "check_median_abs_error_days": float(checks["error_days"].abs().median()) if len(checks) else math.nan,
+        "check_coverage": float(checks["covered"].astype(bool).mean()) if len(checks) else math.nan,
+        "check_crps_days": float(checks["crps_days"].mean()) if len(checks) else math.nan,
+        "all_coverage": float(timing["covered"].astype(bool).mean()) if len(timing) else math.nan,
+        "all_crps_days": float(timing["crps_days"].mean()) if len(timing) else math.nan,
+        "order_kept_share": float(v.order_kept.mean()) if len(v.order_kept) else math.nan,
+        "order_pairs_kept_share": float(v.order_pairs["kept_share"].mean()) if len(v.order_pairs) else math.nan,
+    }
+    targets = v.targets.set_index("id") if len(v.targets) else pd.DataFrame()
+    for event_id in ("isis_valley_end_2017", "isis_valley_mid_2018", "isis_valley_end"):
+        row[f"{event_id}_median"] = float(targets.loc[event_id, "median"]) if event_id in targets.index else math.nan
+    return row
+
+
 def scorecard_glance(v: Validation) -> str:
     """The key numbers, one line each (the first section of the scorecard)."""
     timing = v.timing
+    top = headline(v)
     lines = [
-        f"- **Calibration score: {_number(v.calibration.overall, 1)} days** (mean absolute error over "
-        f"{len(v.calibration.targets)} targets; lower is better). **Checks: {_number(v.check.overall, 1)} days** "
-        f"over {len(v.check.targets)} events never used to fit.",
+        f"- Scenario **{v.scenario}**. **Calibration score: {_number(v.calibration.overall, 1)} days** (mean "
+        f"absolute error over {len(v.calibration.targets)} targets; lower is better). **Checks: "
+        f"{_number(v.check.overall, 1)} days** over {len(v.check.targets)} events never used to fit.",
+        f"- Checks' dated events: median absolute error of the median **{_number(top['check_median_abs_error_days'])}"
+        f" days**; coverage **{_share(top['check_coverage'])}** (the record inside the runs' 10-90% band; about 80% "
+        f"is calibrated, far less overconfident); CRPS **{_number(top['check_crps_days'], 1)} days**.",
     ]
     for role in ("calibration", "check"):
         rows = timing[timing["role"] == role] if len(timing) else timing
@@ -201,15 +268,19 @@ def _timing_section(v: Validation) -> str:
         rows.append([
             r["id"], r["role"], r["record_date"] + (f" ±{r['tolerance_days']:g}" if r["tolerance_days"] else ""),
             band, f"{r['never']}/{r['runs']}", _days(r["error_days"]), _number(r["mean_abs_error_days"], 1),
+            _share(r["within_tolerance_share"]) if r["runs"] else "–", "yes" if r["covered"] else "no",
+            _number(r["crps_days"], 1),
         ])
     table = markdown_table(
         ["event", "role", "record", "model: median [10% .. 90%]", "never", "error of the median (days)",
-         "mean abs. error (days)"], rows)
+         "mean abs. error (days)", "runs within tolerance", "record in the band", "CRPS (days)"], rows)
     return (
         "For each dated event, the day the model reaches it (the measure named in `events.csv`: the first "
         "day the side holds the place, or a milestone of the run), over the runs, against the record. "
         f"A run in which it never happens counts, in the mean absolute error, as {NEVER_PENALTY_DAYS} days "
-        "after the run's end.\n\n" + table
+        "after the run's end. The band covers the record when the record's date lies between the 10% and 90% "
+        "days; the CRPS (continuous ranked probability score) measures the whole distribution against the "
+        "record, in days (0: every run on the date).\n\n" + table
     )
 
 
@@ -233,7 +304,7 @@ def _order_section(v: Validation) -> str:
 
 
 def _geography_section(v: Validation) -> str:
-    splits = v.splits[(v.splits["scenario"] == BASELINE) & (v.splits["day"] > 0)]
+    splits = v.splits[(v.splits["scenario"] == v.scenario) & (v.splits["day"] > 0)]
     if splits.empty:
         return "No control snapshots in the results folder: the split cannot be measured."
     rows = []

@@ -6,7 +6,10 @@ there, and the penalty keeps "never" worse than "on the last day"); an event dat
 end is not scored in that run. Values (shares, counts): the distance from the accepted interval
 ``target ± tolerance`` (one-sided for ``at_least`` and ``at_most``). The calibration score is the
 mean, over targets, of each target's mean absolute error over runs, in days, a share target's
-percentage points weighing ``days_per_share_point`` days each.
+percentage points weighing ``days_per_share_point`` days each. Two checks of the ensemble itself: its
+coverage (the share of dated events whose record falls inside the runs' 10-90% band: about 80% for a
+calibrated ensemble, far less for an overconfident one) and the CRPS in days (a proper score of the
+whole distribution against the record, so two model versions compare on one number).
 """
 
 from __future__ import annotations
@@ -22,7 +25,24 @@ from sim.validation.records import RecordEvent
 
 NEVER_PENALTY_DAYS = 90
 DAYS_PER_SHARE_POINT = 1.0
-LOW, HIGH = 0.1, 0.9
+LOW, HIGH = 0.1, 0.9  # the ensemble's band: a calibrated ensemble covers the record in about 80% of events
+
+
+def crps(samples: np.ndarray, observed: float) -> float:
+    """The continuous ranked probability score of an ensemble at an observation, in the samples' unit:
+    E|X - y| - E|X - X'|/2 over the empirical distribution (0 for a point mass on the record; a
+    point mass d away scores d). Lower is better; it rewards sharpness and calibration together."""
+    x = np.sort(np.asarray(samples, dtype=float))
+    n = x.size
+    if n == 0:
+        return math.nan
+    spread = 2 * np.sum(x * (2 * np.arange(1, n + 1) - n - 1)) / n**2  # E|X - X'| from the order statistics
+    return float(np.mean(np.abs(x - observed)) - spread / 2)
+
+
+def covered(days: np.ndarray, observed: float) -> bool:
+    """Whether the record's day falls inside the ensemble's 10-90% band ("never" ranks last)."""
+    return censored_quantile(days, LOW) <= observed <= censored_quantile(days, HIGH)
 
 
 def censored_quantile(days: np.ndarray, q: float) -> float:
@@ -71,6 +91,10 @@ def timing_table(
                 "p90_date": _date_text(censored_quantile(days, HIGH)),
                 "error_days": median - event.day if math.isfinite(median) else math.nan,
                 "mean_abs_error_days": float(errors[scorable].abs().mean()) if scorable.any() else math.nan,
+                "within_tolerance_share": float((errors[scorable].abs() <= event.tolerance).mean())
+                if scorable.any() else math.nan,
+                "covered": covered(days, event.day) if scorable.any() else False,
+                "crps_days": crps(errors[scorable].to_numpy() + event.day, event.day) if scorable.any() else math.nan,
             }
         )
     table = pd.DataFrame(rows)
@@ -173,6 +197,8 @@ class Score:
     #: distance outside its tolerance, in points), unit, weighted_days (what it adds to ``overall``)
     targets: pd.DataFrame
     never: int  # runs x targets that never happened
+    coverage: float = math.nan  # share of the dated targets whose record falls in the runs' 10-90% band
+    crps_days: float = math.nan  # mean CRPS over the dated targets, in days
 
 
 def score_runs(
@@ -191,6 +217,8 @@ def score_runs(
                 continue
             never += int(values.loc[errors.index, event.id].isna().sum())
             error, absolute, weighted = float(errors.median()), float(errors.abs().mean()), None
+            days = values.loc[errors.index, event.id].to_numpy(dtype=float)
+            inside, score = covered(days, event.day), crps(errors.to_numpy() + event.day, event.day)
         else:
             series = values[event.id].dropna()
             if series.empty:
@@ -198,14 +226,18 @@ def score_runs(
             error = 100 * float(series.median() - event.target)
             absolute = 100 * float(shortfall(event, series).mean())
             weighted = absolute * days_per_share_point
+            inside, score = None, math.nan
         rows.append(
             {
                 "id": event.id, "kind": event.kind, "error": error, "mean_abs_error": absolute,
                 "unit": "days" if event.kind == "day" else "share points",
                 "weighted_days": absolute if weighted is None else weighted,
+                "covered": inside, "crps_days": score,
             }
         )
-    targets = pd.DataFrame(rows, columns=["id", "kind", "error", "mean_abs_error", "unit", "weighted_days"])
+    targets = pd.DataFrame(rows, columns=["id", "kind", "error", "mean_abs_error", "unit", "weighted_days",
+                                          "covered", "crps_days"])
+    dated = targets[targets["kind"] == "day"]
     return Score(
         role=role,
         overall=_mean(targets["weighted_days"]),
@@ -213,6 +245,8 @@ def score_runs(
         share_points=_mean(targets.loc[targets["kind"] == "share", "mean_abs_error"]),
         targets=targets,
         never=never,
+        coverage=float(dated["covered"].astype(bool).mean()) if len(dated) else math.nan,
+        crps_days=_mean(dated["crps_days"]),
     )
 
 
