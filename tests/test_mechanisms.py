@@ -46,7 +46,7 @@ def test_losses_grow_with_the_attackers_fire_and_air_and_fall_with_the_defence()
     assert losses(defence=2.0)[1] == pytest.approx(base / 2)  # the defence divides the ground fire...
     assert losses(defence=2.0, air=4.0)[1] == pytest.approx(base / 2 + 1.5 * 4.0)  # ...not the air's
     attackers_lost, _ = losses(defender_fire=2.0)
-    assert attackers_lost == pytest.approx(2 * losses()[0]) > 0  # the defenders fire back
+    assert attackers_lost == pytest.approx(2 * losses()[0]) and attackers_lost > 0  # the defenders fire back
     assert losses(attacker_fire=1e6)[1] == 300  # never more than the defenders have
 
 
@@ -117,32 +117,31 @@ def banks_side_by_side(nx: int = 20, ny: int = 9) -> MapLayers:
     return with_layers(layers, terrain=terrain, river_side=side, bank=side)
 
 
-def test_an_enemy_across_the_river_does_not_stop_a_march_along_the_bank():
-    """An SDF column sets out east along the left bank from beside two ISIS units standing across the
-    river (one facing it, one behind): neither is on its way, nearer its objective, nor on its side of
-    the river, so it marches on (the march's contact rule, sim/march.py: no unit is drawn across the
-    river by an enemy it only happens to face)."""
-    layers = banks_side_by_side()
-    forces = [unit("sdf", "sdf", 300, (7, 5)), unit("isis", "isis", 150, (7, 4)), unit("isis", "isis", 150, (6, 4))]
-    model = tiny_model(layers, forces, NO_STOP_LINE, days=8, isis_counterattack_rate=0.0,
+def column_marching_east(enemies: list[tuple[int, int]], days: int):
+    """An SDF column of 300 setting out from (7, 5) on the left bank for (19, 5), ISIS units of 150 at
+    ``enemies``, after ``days`` days (no counter-attacks, no air): the model and the column."""
+    forces = [unit("sdf", "sdf", 300, (7, 5))] + [unit("isis", "isis", 150, cell) for cell in enemies]
+    model = tiny_model(banks_side_by_side(), forces, NO_STOP_LINE, days=days, isis_counterattack_rate=0.0,
                        coalition_sorties_per_day=0.0)
     column = model.units[0]
     obey(model, [column], [(19, 5)], ATTACK)
-    for _ in range(8):
+    for _ in range(days):
         model.step()
+    return model, column
+
+
+def test_an_enemy_across_the_river_does_not_stop_a_march_along_the_bank():
+    """The column sets out from beside two ISIS units standing across the river (one facing it, one
+    behind): neither is on its way, nearer its objective, nor on its side of the river, so it marches on
+    (the march's contact rule, sim/march.py: no unit is drawn across the river by an enemy it only
+    happens to face)."""
+    model, column = column_marching_east([(7, 4), (6, 4)], days=8)
     assert not model.recorder.engagements, "the column stopped to fight across the river"
     assert column.xy[0] >= 17, f"the column stopped at {column.xy}"
 
 
 def test_an_enemy_on_the_same_bank_in_the_way_does_stop_it():
-    layers = banks_side_by_side()
-    forces = [unit("sdf", "sdf", 300, (7, 5)), unit("isis", "isis", 150, (11, 5))]
-    model = tiny_model(layers, forces, NO_STOP_LINE, days=8, isis_counterattack_rate=0.0,
-                       coalition_sorties_per_day=0.0)
-    column = model.units[0]
-    obey(model, [column], [(19, 5)], ATTACK)
-    for _ in range(3):
-        model.step()
+    model, column = column_marching_east([(11, 5)], days=3)
     assert column.xy[0] < 11 and column.contact == 11 * model.ny + 5
 
 
