@@ -303,3 +303,15 @@ def test_a_unit_cut_off_from_its_sources_runs_short_and_a_supplied_one_does_not(
         model.step()
     assert joined.supply == 1.0
     assert pocketed.supply <= 1.0 - 2 * model.params.supply_decay
+
+
+def test_the_days_figures_count_each_sides_fighters_in_units_and_in_its_pool():
+    """The recorder's fighters of a day: the strength of a side's units and the recruits of its pool not
+    yet formed into a unit, as the ledger counts them."""
+    model = tiny_model(tiny_layers(), [unit("isis", "isis", 150, (2, 6)), unit("isis", "isis", 90, (9, 6))], days=2)
+    model.commanders = []
+    model.pools[ISIS] += 70
+    model.ledger[ISIS]["recruited"] += 70
+    model.step()
+    in_units = sum(u.strength for u in model.units if u.code == ISIS)
+    assert model.recorder.fighters[1, ISIS] == in_units + model.pools[ISIS] >= 70
