@@ -78,6 +78,11 @@ def test_each_shipped_scenario_moves_its_headline_the_way_it_says_over_the_campa
     assert not paired_moves(name, HEADLINES[name], (1, 2, 3), 567)
 
 
+@pytest.mark.slow
+def test_without_russian_air_isis_loses_fewer_early_on_in_paired_seeds():
+    assert not paired_moves("no_russian_air", [("isis_losses", FEWER)], (1, 2, 3), SHORT_DAYS)
+
+
 def test_every_shipped_scenario_has_its_headline():
     assert set(HEADLINES) == set(SHORT_HEADLINES) == set(SHIPPED) - {"baseline"}
 
