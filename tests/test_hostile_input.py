@@ -248,3 +248,15 @@ def test_a_scheduler_that_does_not_answer_is_one_line_within_the_timeout(tmp_pat
     assert [line.split(" (")[0] for line in error.splitlines() if line.startswith("error:")] == [
         "error: no Dask scheduler answered at tcp://127.0.0.1:9 within 2 s"]
     assert time.perf_counter() - started < 2 + 15
+
+
+def test_the_record_and_geography_files_are_read_as_safely(tmp_path, capsys):
+    (tmp_path / "events.csv").write_bytes(b"\xff\xfeid,date\n")
+    assert exit_code(["validate", "--events", str(tmp_path / "events.csv"), "--dry-run",
+                      "--out", str(tmp_path / "v")]) == 2
+    assert "events.csv: file: is not UTF-8 text" in capsys.readouterr().err
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "map.toml").write_bytes(b"[bbox]\nlat_min = " + b"[" * 5000 + b"\n")
+    assert exit_code(["map", "--data", str(data), "--out", str(tmp_path / "m")]) == 2
+    assert "map.toml: file: is not valid TOML" in capsys.readouterr().err
