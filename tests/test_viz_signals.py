@@ -40,7 +40,7 @@ def alive(pid: int) -> bool:
 
 
 @pytest.mark.skipif(bool(missing_packages()), reason="the app's packages are not installed")
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
+@pytest.mark.parametrize("signum", [signal.SIGTERM, pytest.param(signal.SIGHUP, marks=pytest.mark.slow)])
 def test_a_signal_to_viz_stops_its_server_and_frees_the_port(signum):
     port = free_port()
     viz = subprocess.Popen([sys.executable, "run.py", "viz", "--port", str(port), "--no-open"], cwd=ROOT,
