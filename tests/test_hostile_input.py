@@ -260,3 +260,13 @@ def test_the_record_and_geography_files_are_read_as_safely(tmp_path, capsys):
     (data / "map.toml").write_bytes(b"[bbox]\nlat_min = " + b"[" * 5000 + b"\n")
     assert exit_code(["map", "--data", str(data), "--out", str(tmp_path / "m")]) == 2
     assert "map.toml: file: is not valid TOML" in capsys.readouterr().err
+
+
+def test_a_folder_written_before_manifests_named_their_command_is_taken_by_the_same_scenarios(tmp_path):
+    folder = tmp_path / "validation" / "runs"
+    folder.mkdir(parents=True)
+    (folder / "manifest.json").write_text('{"tool": "euphrates-sim", "scenarios": [{"name": "baseline"}, '
+                                          '{"name": "historical_incidents"}]}')
+    assert claim(folder, "validate", "baseline historical_incidents") == folder
+    with pytest.raises(FolderError, match="another command"):
+        claim(folder, "validate", "baseline")

@@ -132,7 +132,8 @@ def _check_same_owner(folder: Path, kind: str, owner: str) -> None:
                           "--out, or pass --force to write into it anyway") from None
     theirs = manifest_kind(manifest)
     their_owner = manifest_owner(manifest)
-    if theirs != kind or their_owner != owner:
+    older = "kind" not in manifest and theirs != "sweep" and kind != "sweep"  # run, compare and validate alike
+    if (theirs != kind and not older) or their_owner != owner:
         raise FolderError(f"output folder {folder} holds the results of another command ({theirs} {their_owner}); "
                           f"choose a new --out, or pass --force to replace them")
 
