@@ -66,17 +66,26 @@ def test_the_lock_goes_with_a_process_killed_outright(tmp_path):
 
 
 PARENT = """
-import os, sys
+import os, sys, time
+from pathlib import Path
 from sim.experiments.worker_lifetime import local_pool
+
+def long_run(marker):
+    Path(marker).write_text(str(os.getpid()))
+    time.sleep(120)  # a run in progress: a worker without a watcher would finish it before noticing
+
 pool = local_pool(1)
-print(pool.submit(os.getpid).result(), flush=True)
+pool.submit(long_run, sys.argv[1])
+while not Path(sys.argv[1]).exists():
+    time.sleep(0.1)
 os.kill(os.getpid(), 9)
 """
 
 
-def test_a_killed_parent_takes_its_pool_workers_with_it():
-    parent = subprocess.run([sys.executable, "-c", PARENT], cwd=ROOT, capture_output=True, text=True, timeout=120)
-    worker = int(parent.stdout.strip())
+def test_a_killed_parent_takes_its_busy_pool_workers_with_it(tmp_path):
+    marker = tmp_path / "worker.pid"
+    subprocess.run([sys.executable, "-c", PARENT, str(marker)], cwd=ROOT, capture_output=True, timeout=120)
+    worker = int(marker.read_text())
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline and Path(f"/proc/{worker}").exists():
         time.sleep(0.2)
