@@ -1,7 +1,7 @@
 """Kill ``run.py run`` with SIGKILL at random moments over an existing results folder, and count the
 folders that ``report`` would accept although they mix two runs.
 
-    python scripts/kill_probe.py [--kills 19] [--seed 1]
+    python scripts/kill_probe.py [--kills 19] [--seed 1] [--in-writes]
 
 Each round writes a complete folder with one master seed, starts a run with another seed over it,
 kills it at a uniformly random moment within the time an uninterrupted run takes, then reads the folder
@@ -28,14 +28,19 @@ from sim.experiments.results_folder import FolderError  # noqa: E402
 from sim.experiments.runner import spawn_seeds  # noqa: E402
 from sim.experiments.store import read_manifest  # noqa: E402
 
+WRITE_WINDOW_SECONDS = 2.0  # writing the tables, snapshots and map of a short run takes about this long
 RUN = ["run.py", "run", "baseline", "--days", "3", "-n", "2", "--workers", "1"]
 
 
-def run(folder: Path, seed: int, kill_after: float | None = None) -> float:
-    """Run into ``folder``; kill it after ``kill_after`` seconds if given; the seconds it took."""
+def run(folder: Path, seed: int, kill_after: float | None = None, in_writes: bool = False) -> float:
+    """Run into ``folder``; kill it ``kill_after`` seconds after it starts (or, ``in_writes``, after it has
+    begun writing: once the old manifest is gone); the seconds it took."""
     started = time.perf_counter()
     process = subprocess.Popen([sys.executable, *RUN, "--seed", str(seed), "--out", str(folder)], cwd=ROOT,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    if in_writes:
+        while (folder / "manifest.json").exists() and process.poll() is None:
+            time.sleep(0.01)
     try:
         process.wait(timeout=kill_after)
     except subprocess.TimeoutExpired:
@@ -59,6 +64,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--kills", type=int, default=19)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--in-writes", action="store_true",
+                        help=f"kill within {WRITE_WINDOW_SECONDS} s after the run starts writing its folder "
+                        "(the moment the issue's mixed folders came from) instead of at any moment")
     args = parser.parse_args()
     chance = random.Random(args.seed)
     totals = {"refused": 0, "accepted": 0, "MIXED": 0}
@@ -68,12 +76,13 @@ def main() -> None:
         duration = run(folder, seed=1)
         for kill in range(args.kills):
             run(folder, seed=100 + kill)  # a complete older folder
-            moment = chance.uniform(0, duration)
-            run(folder, seed=1000 + kill, kill_after=moment)
+            moment = chance.uniform(0, WRITE_WINDOW_SECONDS if args.in_writes else duration)
+            run(folder, seed=1000 + kill, kill_after=moment, in_writes=args.in_writes)
             result = verdict(folder)
             totals[result] += 1
             partials += len(list(folder.glob(".*.partial")))
-            print(f"kill {kill + 1}: after {moment:.1f} of {duration:.1f} s -> {result}", flush=True)
+            when = f"{moment:.2f} s into its writes" if args.in_writes else f"after {moment:.1f} of {duration:.1f} s"
+            print(f"kill {kill + 1}: {when} -> {result}", flush=True)
         run(folder, seed=2)
         remaining = len(list(folder.glob(".*.partial")))
     print(f"{args.kills} kills: {totals['refused']} refused by report, {totals['accepted']} complete and "
