@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from sim.cli import main
-from sim.experiments.results_folder import FolderError, check_complete
+from sim.experiments.results_folder import FolderError, check_complete, claim
 from sim.experiments.runner import replicate
 from sim.experiments.store import read_manifest, write_results
 from sim.scenario import baseline
@@ -70,9 +70,12 @@ def test_a_run_killed_between_its_writes_over_an_older_folder_is_refused_by_repo
         assert summary["seed"].tolist() != [r["seed"] for r in old["runs"]]
     code, error = report(folder, capsys)
     assert code == 2 and "manifest.json does not exist" in error and "interrupted" in error
-    assert not list(folder.glob(".*.partial"))  # a killed write leaves no temporary file behind ...
+    assert claim(folder, "run", "baseline") == folder  # the same command may run again there, without --force
+    assert not list(folder.glob(".*.write-test*"))
     write_folder(folder, seed=3)  # ... and the next run over the folder makes it whole again
-    assert check_complete(folder)["master_seed"] == 3
+    assert check_complete(folder)["master_seed"] == 3 and not list(folder.glob(".*.partial"))
+    with pytest.raises(FolderError, match="another command"):
+        claim(folder, "compare", "baseline no_russian_air")
 
 
 def test_a_folder_whose_file_changed_after_its_manifest_is_refused(tmp_path, capsys):

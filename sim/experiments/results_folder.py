@@ -16,12 +16,15 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import tempfile
 from pathlib import Path
 
 from sim.atomic import PARTIAL_SUFFIX
 
 MANIFEST = "manifest.json"
+RESULT_FILE = re.compile(r"[a-z0-9_-]+\.(parquet|npz|png)")  # what run, compare and sweep write beside it
+RESULT_FOLDERS = ("runs", "analysis")  # a sweep's runs and its analysis
 HASH_CHUNK_BYTES = 1 << 20
 
 
@@ -85,6 +88,14 @@ def check_complete(folder: Path) -> dict:
     return manifest
 
 
+def interrupted_results(folder: Path) -> bool:
+    """Whether a folder without a manifest holds only what this project's commands write (tables,
+    snapshots, figures, a sweep's runs/): the remains of an interrupted command, safe to write over."""
+    entries = [p for p in Path(folder).iterdir() if not p.name.startswith(".")]
+    return all((p.is_file() and RESULT_FILE.fullmatch(p.name)) or (p.is_dir() and p.name in RESULT_FOLDERS)
+               for p in entries)
+
+
 def manifest_kind(manifest: dict) -> str:
     """What wrote a manifest: "run", "compare", "sweep" (older manifests: told from their fields)."""
     if isinstance(manifest.get("kind"), str):
@@ -128,6 +139,8 @@ def _check_same_owner(folder: Path, kind: str, owner: str) -> None:
     try:
         manifest = read_json_manifest(folder)
     except FolderError:
+        if interrupted_results(folder):
+            return  # a command killed after it removed the manifest: running it again is how it heals
         raise FolderError(f"output folder {folder} already holds files and no results of this project; choose a new "
                           "--out, or pass --force to write into it anyway") from None
     theirs = manifest_kind(manifest)
