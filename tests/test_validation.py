@@ -387,7 +387,7 @@ def test_validate_refuses_bad_input_before_running_anything(tmp_path):
     assert not out.exists()
     with pytest.raises(UserInputError, match="not a results folder"):
         validate(["--results", str(tmp_path), "--out", str(out), "--workers", "1"])
-    (tmp_path / "manifest.json").write_text('{"scenarios": [{"name": "no_russian_air"}], "runs": []}')
+    (tmp_path / "manifest.json").write_text('{"scenarios": [{"name": "no_russian_air"}], "runs": [], "files": {}}')
     with pytest.raises(UserInputError, match="holds no baseline runs"):
         validate(["--results", str(tmp_path), "--out", str(out), "--workers", "1", "--scenario", "baseline"])
     with pytest.raises(SystemExit):
