@@ -22,6 +22,7 @@ at non-aggression (R1) or allied, whatever their units do.
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 
 from sim.codes import SIDES
 
@@ -211,28 +212,33 @@ def sweep_and_lapse(control: np.ndarray, reach: np.ndarray, land: np.ndarray, ho
     holder until another side sweeps them: their councils, police and checkpoints (not modelled as
     units) hold them. ``alone`` counts the days a cell has lain within the reach of one side only, a side
     that does not hold it and may take it: at ``clearing_days`` that side has swept it and holds it."""
-    flat = control.reshape(-1)
-    land_flat = land.reshape(-1)
-    held = flat != 0
-    bits = np.left_shift(np.uint8(1), np.arange(N_CODES, dtype=np.uint8))  # a side's bit (no side: unused)
-    in_own_reach = held & ((reach & bits.take(flat)) != 0)
-    unswept[in_own_reach | ~held] = 0
-    unswept[held & ~in_own_reach] += days
-    sole = SINGLE_SIDE.take(reach)
-    candidate = (sole != 0) & (sole != flat) & land_flat
-    candidate &= takeable_table(hostile)[sole, flat]
-    alone[~candidate] = 0
-    alone[candidate] += days
+    return _sweep_and_lapse_cells(control.reshape(-1), reach.reshape(-1), land.reshape(-1), takeable_table(hostile),
+                                  unswept, alone, days, clearing_days, lapse_days, lapsing.reshape(-1), SINGLE_SIDE)
+
+
+@njit(cache=True)
+def _sweep_and_lapse_cells(flat, reach, land, takeable, unswept, alone, days, clearing_days, lapse_days, lapsing,
+                           single_side):  # pragma: no cover (compiled)
+    """``sweep_and_lapse`` cell by cell, compiled (each cell's figures depend on that cell only)."""
     changed = 0
-    swept = np.flatnonzero(alone >= clearing_days)
-    if swept.size:
-        flat[swept] = sole[swept]
-        alone[swept] = 0
-        unswept[swept] = 0
-        changed += swept.size
-    lapsed = np.flatnonzero((unswept >= lapse_days) & (flat != 0) & lapsing.reshape(-1))
-    if lapsed.size:
-        flat[lapsed] = 0
-        unswept[lapsed] = 0
-        changed += lapsed.size
+    for cell in range(flat.size):
+        holder = flat[cell]
+        if holder == 0 or (reach[cell] >> holder) & 1:
+            unswept[cell] = 0
+        else:
+            unswept[cell] += days
+        sole = single_side[reach[cell]]
+        if sole != 0 and sole != holder and land[cell] and takeable[sole, holder]:
+            alone[cell] += days
+        else:
+            alone[cell] = 0
+        if alone[cell] >= clearing_days:  # swept: the side whose reach alone it lies in holds it
+            flat[cell] = sole
+            alone[cell] = 0
+            unswept[cell] = 0
+            changed += 1
+        if unswept[cell] >= lapse_days and flat[cell] != 0 and lapsing[cell]:  # lapsed: no one's
+            flat[cell] = 0
+            unswept[cell] = 0
+            changed += 1
     return changed
