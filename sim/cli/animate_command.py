@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 from sim.cli.run_command import positive_int
-from sim.plots.animation import DEFAULT_EVERY, DEFAULT_FPS, AnimationError, check_animation_path
+from sim.plots.animation_files import DEFAULT_EVERY, DEFAULT_FPS, AnimationError, check_animation_path
 
 DEFAULT_SEED = 20170910
 
