@@ -35,7 +35,6 @@ from sim.codes import SIDES, Bank, Crossing, Terrain, side_code
 from sim.commanders import COMMANDERS
 from sim.control import side_bits, sweep_and_lapse, update_control
 from sim.events import schedule_events
-from sim.flood import joined_to
 from sim.forces import load_kinds
 from sim.forces.placement import place_forces
 from sim.geography import MapLayers, load_map, make_grid, release_grid
@@ -645,25 +644,29 @@ class CampaignModel(Model):
     def _cut_off_units(self) -> set[Unit]:
         """Units whose cell is not joined to one of its side's sources through cells its side holds
         or no one holds (convoys cross the empty desert, not the enemy's ground)."""
+        from scipy import ndimage
+
         cut = set()
         units_of: list[list[Unit]] = [[] for _ in range(N_CODES)]
         for unit in self.units:
             units_of[unit.code].append(unit)
+        eight = np.ones((3, 3), bool)
         for code in range(1, N_CODES):
             mine = units_of[code]
             if not mine:
                 continue
             passable = np.zeros(N_CODES, dtype=bool)
             passable[[0, code]] = True  # its own ground and no one's
-            held = passable.take(self.control_flat)
-            held[[u.flat for u in mine]] = True
+            held = passable.take(self.control)
+            cells = [u.flat for u in mine]
+            held.reshape(-1)[cells] = True
+            flat = ndimage.label(held, structure=eight)[0].reshape(-1)
             if code == ISIS:
                 sources = self.held_town_cells(ISIS)
             else:
-                sources = np.array([self.place_flat[p] for p in SUPPLY_SOURCES.get(code, ()) if p in self.place_flat],
-                                   dtype=np.int64)
-            fed = joined_to(held, self.network.neighbours, sources)
-            cut.update(u for u in mine if not fed[u.flat])
+                sources = np.array([self.place_flat[p] for p in SUPPLY_SOURCES.get(code, ()) if p in self.place_flat])
+            fed = set(flat[sources].tolist()) - {0} if len(sources) else set()
+            cut.update(u for u, piece in zip(mine, flat[cells].tolist(), strict=True) if piece not in fed)
         return cut
 
 

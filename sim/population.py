@@ -18,7 +18,6 @@ from __future__ import annotations
 from array import array
 
 import numpy as np
-from numba import njit
 
 from sim.codes import Bank, Terrain, side_code
 from sim.events import spawn_at
@@ -115,6 +114,7 @@ class PopulationModel:
         self.last_unrest = np.full(size, LONG_AGO, dtype=np.int64)  # the last day of fighting, strikes or front near
         self.front_cells = max(1, round(params.front_flight_km / model.layers.frame.cell_km)) \
             if params.front_flight_km > 0 else 0
+        self.front_windows: dict[int, np.ndarray] = {}  # cell -> valley positions within front_flight_km
 
     def _nearest_camps(self, nx: int, ny: int) -> np.ndarray | None:
         """The camp nearest to each cell (flat; the first of equals), or None on a map without camps."""
@@ -293,7 +293,8 @@ class PopulationModel:
         for code, cells in enumerate(model.units_by_cell):
             if not code or not cells:
                 continue
-            near = _valley_near(v, model.nx, model.ny, np.fromiter(cells, np.int64, len(cells)), self.front_cells)
+            near = np.zeros(v.size, dtype=bool)
+            near[np.concatenate([self._front_window(cell) for cell in cells])] = True
             enemy_ground = near & hostile[code][control]
             threatened |= enemy_ground
             if code in pausing:
@@ -305,6 +306,17 @@ class PopulationModel:
         for position in np.flatnonzero(evacuated & people).tolist():
             rates[int(v[position])] = max(params.evacuation_rate, params.front_flee_rate)
         return rates
+
+    def _front_window(self, cell: int) -> np.ndarray:
+        """Positions in ``valley_cells`` within ``front_flight_km`` (a square of cells) of a cell (kept)."""
+        found = self.front_windows.get(cell)
+        if found is None:
+            x, y = divmod(cell, self.model.ny)
+            valley_x, valley_y = self.valley_xy
+            reach = self.front_cells
+            found = np.flatnonzero((np.abs(valley_x - x) <= reach) & (np.abs(valley_y - y) <= reach))
+            self.front_windows[cell] = found
+        return found
 
     def _come_home(self) -> None:
         """People displaced from a place quiet for ``return_quiet_days`` (no fighting, no strike, no
@@ -492,18 +504,3 @@ class PopulationModel:
             return
         chosen = rng.choice(self.valley_cells[behind], size=count, p=weight / weight.sum())
         model.pending_raids = sorted(int(c) for c in chosen)
-
-
-@njit(cache=True)
-def _valley_near(valley_cells, nx, ny, cells, reach):  # pragma: no cover (compiled)
-    """Whether each of ``valley_cells`` lies within ``reach`` cells (a square) of one of ``cells``."""
-    marked = np.zeros(nx * ny, dtype=np.bool_)
-    for cell in cells:
-        x, y = cell // ny, cell % ny
-        for i in range(max(x - reach, 0), min(x + reach, nx - 1) + 1):
-            for j in range(max(y - reach, 0), min(y + reach, ny - 1) + 1):
-                marked[i * ny + j] = True
-    near = np.empty(valley_cells.size, dtype=np.bool_)
-    for position in range(valley_cells.size):
-        near[position] = marked[valley_cells[position]]
-    return near

@@ -235,20 +235,3 @@ def test_compiled_distance_fields_are_scipys_dijkstra_to_the_last_bit(valley_map
         assert np.array_equal(got, expected)
         assert (got < UNREACHABLE).sum() > len(targets)
 
-
-def test_cells_joined_to_sources_are_the_labelled_pieces_that_hold_a_source(valley_map):
-    """The compiled flood from the sources keeps what labelling the open ground (eight-connected) and
-    keeping the pieces with an open source in them keeps."""
-    from sim.flood import joined_to
-    from sim.movement import network_for
-
-    network = network_for(valley_map)
-    rng = np.random.default_rng(3)
-    shape = valley_map.frame.shape
-    for share in (0.3, 0.55, 0.7):
-        open_ground = rng.random(network.size) < share
-        sources = rng.choice(network.size, 6, replace=False)
-        pieces = ndimage.label(open_ground.reshape(shape), structure=np.ones((3, 3), bool))[0].ravel()
-        fed = set(pieces[sources].tolist()) - {0}
-        expected = np.isin(pieces, list(fed)) & open_ground
-        assert np.array_equal(joined_to(open_ground, network.neighbours, sources), expected)
