@@ -58,22 +58,29 @@ def checked_out(ref: str, folder: Path) -> Path:
 
 
 def compare(before: list[dict], after: list[dict]) -> list[tuple[str, float, float, float, float]]:
-    """Per outcome: the means before and after, and the p-values of Mann-Whitney's U and of KS."""
+    """Per outcome: the means before and after (of the runs where it happened), and the p-values of
+    Mann-Whitney's U and of KS."""
     from scipy.stats import ks_2samp, mannwhitneyu
 
     rows = []
     for name in before[0]:
         a = [row[name] for row in before]
         b = [row[name] for row in after]
+        means = (_mean(a), _mean(b))
         never = max(v for v in a + b if not math.isnan(v)) + 1 if not all(math.isnan(v) for v in a + b) else 0.0
         a = [never if math.isnan(v) else v for v in a]
         b = [never if math.isnan(v) else v for v in b]
         if a == b or len(set(a + b)) == 1:
-            rows.append((name, sum(a) / len(a), sum(b) / len(b), 1.0, 1.0))
+            rows.append((name, *means, 1.0, 1.0))
             continue
-        rows.append((name, sum(a) / len(a), sum(b) / len(b), float(mannwhitneyu(a, b).pvalue),
-                     float(ks_2samp(a, b).pvalue)))
+        rows.append((name, *means, float(mannwhitneyu(a, b).pvalue), float(ks_2samp(a, b).pvalue)))
     return rows
+
+
+def _mean(values: list[float]) -> float:
+    """The mean of the runs in which it happened (NaN if none did)."""
+    happened = [v for v in values if not math.isnan(v)]
+    return sum(happened) / len(happened) if happened else math.nan
 
 
 def main() -> None:
@@ -97,7 +104,10 @@ def main() -> None:
             args.cache.write_text(json.dumps({"before": args.before, "seeds": seeds, "summaries": before}))
     after = summaries(ROOT, seeds, args.workers)
     rows = compare(before, after)
-    print(f"{len(seeds)} paired seeds of the baseline, {args.before} against the working tree\n")
+    same = sum(json.dumps(x, sort_keys=True) == json.dumps(y, sort_keys=True)  # NaN equal to NaN
+               for x, y in zip(before, after, strict=True))
+    print(f"{len(seeds)} paired seeds of the baseline, {args.before} against the working tree; "
+          f"{same} of them give every outcome identical\n")
     print("| outcome | mean before | mean after | Mann-Whitney p | KS p |\n|---|---|---|---|---|")
     for name, mean_a, mean_b, p_u, p_ks in rows:
         mark = "**" if name in HEADLINE else ""
