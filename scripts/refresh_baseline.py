@@ -11,11 +11,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+import numpy as np  # noqa: E402
+
 from sim.experiments.store import code_version  # noqa: E402
-from sim.regression import DAYS, SEEDS, regression_figures  # noqa: E402
+from sim.regression import CHECKPOINTS, DAYS, regression_figures  # noqa: E402
 
 path = ROOT / "tests" / "baseline" / "regression.json"
 figures = regression_figures()
-document = {"seeds": list(SEEDS), "days": DAYS, "refreshed_from": code_version(), "runs": figures}
+document = {"days": DAYS, "checkpoints": list(CHECKPOINTS), "numpy": np.__version__,
+            "refreshed_from": code_version(), "runs": figures}
 path.write_text(json.dumps(document, indent=1, sort_keys=True) + "\n", encoding="utf-8")
 print(f"wrote {path}: {len(figures)} runs of {DAYS} days")

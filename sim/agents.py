@@ -22,8 +22,6 @@ class Objective:
     targets: np.ndarray
     distance: np.ndarray = field(repr=False, default=None)  # cost (km of march) from every cell to the targets
     stale: bool = False  # a unit found a cell on its way that its side may no longer enter
-    #: cell -> its neighbours (cell, direction) cheapest first by entry cost plus distance, as marches find them
-    ways: dict = field(repr=False, default_factory=dict)
 
     def __post_init__(self):
         self.targets = np.unique(np.asarray(self.targets, dtype=np.int64))

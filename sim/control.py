@@ -1,7 +1,8 @@
 """Who controls each cell: a daily bulk update of the control layer from where the units stand.
 
 Three steps, in this order, each over index arrays of the cells concerned (steps 1 and 2) or, for
-step 3, one whole-array pass that finds the few candidate cells, decided one by one:
+step 3, one compiled pass over the free cells (numba, cached on disk; so are the zones' marking and
+step 4):
 
 1. **Held**: a cell with units of exactly one side goes to that side, and so does a cell a side's
    units marched through today where no other side's units stand.
@@ -22,6 +23,7 @@ at non-aggression (R1) or allied, whatever their units do.
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 
 from sim.codes import SIDES
 
@@ -35,64 +37,43 @@ for _code in range(1, N_CODES):
 assert N_CODES <= 8, "side bits are kept in one byte a cell"
 
 
-#: a cell's side as a nibble of 16 bits (side 1 the lowest): one sum over the eight neighbours
-#: then counts every side's neighbours at once (at most 8 a side, so the nibbles never carry)
-SIDE_NIBBLE = np.array([0] + [1 << 4 * (code - 1) for code in range(1, N_CODES)], dtype=np.uint16)
-ONES, EIGHTS = np.uint16(0x1111), np.uint16(0x8888)
-assert N_CODES <= 5, "four sides' neighbour counts are kept in one 16-bit word a cell"
-OFFSETS = ((-1, -1), (-1, 0), (-1, 1), (0, -1), (0, 1), (1, -1), (1, 0), (1, 1))
-
-
-def neighbour_sums(values: np.ndarray) -> np.ndarray:
-    """For each cell, the sum of ``values`` over its eight neighbours (nothing beyond the edges).
-
-    The map is laid out flat with a border of zeros, so that each neighbour is one contiguous shifted
-    slice (faster than adding 2-D slices)."""
-    nx, ny = values.shape
-    width = ny + 2
-    padded = np.zeros((nx + 2) * width + 2, dtype=values.dtype)  # one spare entry at each end
-    padded[1 : 1 + (nx + 2) * width].reshape(nx + 2, width)[1:-1, 1:-1] = values
-    start, size = 1 + width, nx * width  # rows 1..nx of the bordered map, border columns included
-    sums = padded[start - width - 1 : start - width - 1 + size] + padded[start - width : start - width + size]
-    for shift in (-width + 1, -1, 1, width - 1, width, width + 1):
-        sums += padded[start + shift : start + shift + size]
-    return sums.reshape(nx, width)[:, 1:-1]
-
-
-def encirclement_candidates(control: np.ndarray, free: np.ndarray) -> np.ndarray:
-    """Free cells (flat) with ENCIRCLED or more neighbours of one side other than their own."""
-    mine = SIDE_NIBBLE.take(control)
-    others = neighbour_sums(mine) & ~(mine * np.uint16(0xF))  # a cell's own side's nibble cleared
-    return np.flatnonzero((((others + ONES) & EIGHTS) != 0) & free)  # a nibble of 7 or 8 reaches bit 3
-
-
-def neighbours_held(flat: np.ndarray, shape: tuple[int, int], cell: int, code: int) -> int:
-    """How many of a cell's eight neighbours ``code`` holds (``flat``: the control layer, flat)."""
-    nx, ny = shape
-    x, y = divmod(cell, ny)
-    return sum(1 for dx, dy in OFFSETS if 0 <= x + dx < nx and 0 <= y + dy < ny and flat[cell + dx * ny + dy] == code)
-
-
 def close_pockets(control: np.ndarray, free: np.ndarray, hostile: np.ndarray) -> int:
     """Step 3: free cells with ENCIRCLED or more neighbours held by one side go to it if it may take
     them; return how many changed hands.
 
     Every side's neighbours are counted on the control layer as it stood before any cell is taken,
     so the outcome does not depend on the order of the sides (at most one side can hold seven of a
-    cell's eight neighbours). Only the few candidates of a whole-map count are looked at."""
-    candidates = encirclement_candidates(control, free)
-    if not candidates.size:
-        return 0
-    flat = control.reshape(-1)
+    cell's eight neighbours)."""
+    nx, ny = control.shape
+    return _close_pockets_cells(control.reshape(-1), free.reshape(-1), takeable_table(hostile), nx, ny)
+
+
+@njit(cache=True)
+def _close_pockets_cells(flat, free, takeable, nx, ny):  # pragma: no cover (compiled)
+    """``close_pockets`` cell by cell: a cell on the map's edge has five neighbours or fewer, and where
+    seven of eight are one side's, one of the first two is."""
     before = flat.copy()
     changed = 0
-    for cell in candidates.tolist():
-        for code in range(1, N_CODES):
-            if before[cell] != code and neighbours_held(before, control.shape, cell, code) >= ENCIRCLED:
-                if may_take(before[cell], code, hostile):
-                    flat[cell] = code
-                    changed += 1
-                break
+    for x in range(1, nx - 1):
+        for y in range(1, ny - 1):
+            cell = x * ny + y
+            if not free[cell]:
+                continue
+            own = before[cell]
+            for first in (cell - ny - 1, cell - ny):
+                code = before[first]
+                if code == 0 or code == own:
+                    continue
+                count = 0
+                for near in (cell - ny - 1, cell - ny, cell - ny + 1, cell - 1, cell + 1, cell + ny - 1, cell + ny,
+                             cell + ny + 1):
+                    if before[near] == code:
+                        count += 1
+                if count >= ENCIRCLED:
+                    if takeable[code, own]:
+                        flat[cell] = code
+                        changed += 1
+                    break
     return changed
 
 
@@ -101,48 +82,41 @@ def may_take(current: np.ndarray, side: int, hostile: np.ndarray) -> np.ndarray:
     return (current == 0) | (current == side) | hostile[side][current]
 
 
-def presence_and_zones(shape, xs, ys, codes, river_side, land, radius: int,
-                       footprints: dict | None = None) -> tuple[np.ndarray, np.ndarray]:
+def presence_and_zones(shape, xs, ys, codes, river_side, land, radius: int) -> tuple[np.ndarray, np.ndarray]:
     """Where each side has units and where its zones of control reach, as one byte a flat cell with
-    bit ``code`` set for each side there: zones stop at the river and cover land only.
-
-    ``footprints`` (cell -> the cells its zone covers) may be kept between calls on the same map and
-    radius: units stand on few cells, so their zones are mostly computed once."""
+    bit ``code`` set for each side there: zones stop at the river and cover land only."""
     cells_of: dict[int, set[int]] = {}
     flats = np.asarray(xs, dtype=np.int64) * shape[1] + np.asarray(ys, dtype=np.int64)
     for cell, code in zip(flats.tolist(), np.asarray(codes).tolist(), strict=True):
         cells_of.setdefault(code, set()).add(cell)
-    return side_bits(shape, cells_of, river_side, land, radius, footprints)
+    return side_bits(shape, cells_of, river_side, land, radius)
 
 
-def side_bits(shape, cells_of: dict, river_side, land, radius: int, footprints: dict | None = None,
-              last: dict | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """``presence_and_zones`` from the cells each side's units stand on (side code -> cells).
-
-    ``last`` (side code -> its cells and zone last time) may be kept between calls like ``footprints``:
-    a side whose units stand where they stood is not worked out again."""
+def side_bits(shape, cells_of: dict, river_side, land, radius: int) -> tuple[np.ndarray, np.ndarray]:
+    """``presence_and_zones`` from the cells each side's units stand on (side code -> cells); each
+    zone is a unit's ``zone_footprint``, marked by a compiled pass over the squares around its cells."""
     nx, ny = shape
     presence = np.zeros(nx * ny, dtype=np.uint8)
     zones = np.zeros(nx * ny, dtype=np.uint8)
-    footprints = {} if footprints is None else footprints
-    last = {} if last is None else last
+    river_side, land = river_side.reshape(-1), land.reshape(-1)
     for code, cells in cells_of.items():
-        if not cells:
-            continue
-        bit = np.uint8(1 << code)
-        standing = frozenset(cells)
-        kept = last.get(code)
-        if kept is None or kept[0] != standing:
-            reach = []
-            for cell in standing:
-                footprint = footprints.get(cell)
-                if footprint is None:
-                    footprint = footprints[cell] = zone_footprint(cell, shape, river_side, land, radius)
-                reach.append(footprint)
-            kept = last[code] = (standing, np.array(sorted(standing)), np.concatenate(reach))
-        presence[kept[1]] |= bit
-        zones[kept[2]] |= bit
+        if cells:
+            _mark_zones(presence, zones, np.fromiter(cells, np.int64, len(cells)), np.uint8(1 << code), nx, ny,
+                        river_side, land, radius)
     return presence, zones
+
+
+@njit(cache=True)
+def _mark_zones(presence, zones, cells, bit, nx, ny, river_side, land, radius):  # pragma: no cover (compiled)
+    for cell in cells:
+        presence[cell] |= bit
+        x, y = cell // ny, cell % ny
+        bank = river_side[cell]
+        for i in range(max(x - radius, 0), min(x + radius + 1, nx)):
+            for j in range(max(y - radius, 0), min(y + radius + 1, ny)):
+                near = i * ny + j
+                if land[near] and (bank == 0 or river_side[near] == bank):
+                    zones[near] |= bit
 
 
 def zone_footprint(cell: int, shape, river_side, land, radius: int) -> np.ndarray:
@@ -166,27 +140,26 @@ def update_control(control: np.ndarray, presence: np.ndarray, zones: np.ndarray,
     ``presence`` and ``zones`` are side bits a cell (``presence_and_zones``). A column's march is not
     territory: cells it passed through stay as they were (step 4 clears them later if they lie in
     its side's rear)."""
-    flat = control.ravel()
-    land_flat = land.ravel()
-    occupied = np.flatnonzero(presence != 0)  # 4x faster than on the bytes themselves
-    held_by = SINGLE_SIDE[presence[occupied]]
-    in_zones = np.flatnonzero(zones != 0)
-    zoned_by = SINGLE_SIDE[zones[in_zones]]
-    zoned_by[presence[in_zones] != 0] = 0  # zones count on cells without units only
-    held, zoned = held_by != 0, zoned_by != 0
-    open_to = takeable_table(hostile)
-    changed = 0
-    for cells, side in ((occupied[held], held_by[held]), (in_zones[zoned], zoned_by[zoned])):
-        if cells.size:
-            current = flat[cells]
-            takeable = open_to[side, current] & land_flat[cells]
-            changed += int(np.count_nonzero(takeable & (current != side)))
-            flat[cells[takeable]] = side[takeable]
+    land_flat = land.reshape(-1)
+    changed = _hold_and_zone_cells(control.reshape(-1), presence, zones, land_flat, takeable_table(hostile),
+                                   SINGLE_SIDE)
     if encircle:
-        free_flat = land_flat.copy()
-        free_flat[in_zones] = False
-        free_flat[occupied] = False
-        changed += close_pockets(control, free_flat.reshape(control.shape), hostile)
+        free = land_flat & (presence == 0) & (zones == 0)
+        changed += close_pockets(control, free.reshape(control.shape), hostile)
+    return changed
+
+
+@njit(cache=True)
+def _hold_and_zone_cells(flat, presence, zones, land, takeable, single_side):  # pragma: no cover (compiled)
+    """Steps 1 and 2 cell by cell (each cell's change depends on that cell only): a cell with units
+    of one side alone goes to it, a cell without units in the zone of one side alone goes to it."""
+    changed = 0
+    for cell in range(flat.size):
+        bits = presence[cell] if presence[cell] != 0 else zones[cell]
+        side = single_side[bits]
+        if side != 0 and land[cell] and takeable[side, flat[cell]] and flat[cell] != side:
+            flat[cell] = side
+            changed += 1
     return changed
 
 
@@ -211,28 +184,33 @@ def sweep_and_lapse(control: np.ndarray, reach: np.ndarray, land: np.ndarray, ho
     holder until another side sweeps them: their councils, police and checkpoints (not modelled as
     units) hold them. ``alone`` counts the days a cell has lain within the reach of one side only, a side
     that does not hold it and may take it: at ``clearing_days`` that side has swept it and holds it."""
-    flat = control.reshape(-1)
-    land_flat = land.reshape(-1)
-    held = flat != 0
-    bits = np.left_shift(np.uint8(1), np.arange(N_CODES, dtype=np.uint8))  # a side's bit (no side: unused)
-    in_own_reach = held & ((reach & bits.take(flat)) != 0)
-    unswept[in_own_reach | ~held] = 0
-    unswept[held & ~in_own_reach] += days
-    sole = SINGLE_SIDE.take(reach)
-    candidate = (sole != 0) & (sole != flat) & land_flat
-    candidate &= takeable_table(hostile)[sole, flat]
-    alone[~candidate] = 0
-    alone[candidate] += days
+    return _sweep_and_lapse_cells(control.reshape(-1), reach.reshape(-1), land.reshape(-1), takeable_table(hostile),
+                                  unswept, alone, days, clearing_days, lapse_days, lapsing.reshape(-1), SINGLE_SIDE)
+
+
+@njit(cache=True)
+def _sweep_and_lapse_cells(flat, reach, land, takeable, unswept, alone, days, clearing_days, lapse_days, lapsing,
+                           single_side):  # pragma: no cover (compiled)
+    """``sweep_and_lapse`` cell by cell, compiled (each cell's figures depend on that cell only)."""
     changed = 0
-    swept = np.flatnonzero(alone >= clearing_days)
-    if swept.size:
-        flat[swept] = sole[swept]
-        alone[swept] = 0
-        unswept[swept] = 0
-        changed += swept.size
-    lapsed = np.flatnonzero((unswept >= lapse_days) & (flat != 0) & lapsing.reshape(-1))
-    if lapsed.size:
-        flat[lapsed] = 0
-        unswept[lapsed] = 0
-        changed += lapsed.size
+    for cell in range(flat.size):
+        holder = flat[cell]
+        if holder == 0 or (reach[cell] >> holder) & 1:
+            unswept[cell] = 0
+        else:
+            unswept[cell] += days
+        sole = single_side[reach[cell]]
+        if sole != 0 and sole != holder and land[cell] and takeable[sole, holder]:
+            alone[cell] += days
+        else:
+            alone[cell] = 0
+        if alone[cell] >= clearing_days:  # swept: the side whose reach alone it lies in holds it
+            flat[cell] = sole
+            alone[cell] = 0
+            unswept[cell] = 0
+            changed += 1
+        if unswept[cell] >= lapse_days and flat[cell] != 0 and lapsing[cell]:  # lapsed: no one's
+            flat[cell] = 0
+            unswept[cell] = 0
+            changed += 1
     return changed

@@ -170,10 +170,6 @@ class CampaignModel(Model):
         self.desert = ~inhabited  # where a side's hold lapses without its units (sim/control.py, step 4)
         self.river_side_flat = layers["river_side"].ravel()
         self.river_side_bytes = self.river_side_flat.astype(np.uint8).tobytes()
-        self.zone_footprints: dict[int, np.ndarray] = {}  # cell -> cells a unit's zone covers from it
-        self.side_zones: dict[int, tuple] = {}  # side -> its cells and zone at the last control update
-        self.reach_footprints: dict[int, np.ndarray] = {}  # the same for the reach of a side's units
-        self.side_reach: dict[int, tuple] = {}
         self.unswept = np.zeros(self.nx * self.ny, dtype=np.int32)  # days a held cell lay beyond its holder's reach
         self.alone = np.zeros(self.nx * self.ny, dtype=np.int32)  # days a cell lay in one other side's reach only
         self.occupancy = np.zeros((N_CODES, self.nx * self.ny), dtype=np.int32)  # units of each side per cell
@@ -609,14 +605,12 @@ class CampaignModel(Model):
     def _update_control(self) -> None:
         shape = (self.nx, self.ny)
         standing = dict(enumerate(self.units_by_cell))
-        presence, zones = side_bits(shape, standing, self.layers["river_side"], self.land, self.zone_radius,
-                                    self.zone_footprints, self.side_zones)
+        presence, zones = side_bits(shape, standing, self.layers["river_side"], self.land, self.zone_radius)
         every = ENCIRCLE_INTERVAL
         update_control(self.control, presence, zones, self.land, self.relations.hostile,
                        encircle=self.day % every == 0)
         if self.day % every == 0:
-            _, reach = side_bits(shape, standing, self.layers["river_side"], self.land, self.reach_radius,
-                                 self.reach_footprints, self.side_reach)
+            _, reach = side_bits(shape, standing, self.layers["river_side"], self.land, self.reach_radius)
             params = self.params
             sweep_and_lapse(self.control, reach, self.land, self.relations.hostile, self.unswept, self.alone,
                             every, params.rear_clearing_days, params.hold_lapse_days, self.desert)

@@ -12,11 +12,10 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import dijkstra
 
 from sim.codes import Crossing, Terrain
 from sim.geography import MapLayers
+from sim.shortest_paths import cost_to_targets
 
 #: Cost of entering a cell, per km of cell side, by terrain (a road overrides it with 1.0).
 TERRAIN_FACTOR = {Terrain.VALLEY: 1.4, Terrain.DESERT: 1.25, Terrain.URBAN: 1.8, Terrain.WATER: 1.0}
@@ -43,17 +42,17 @@ class MovementNetwork:
         self.passable = passable.ravel()
         self.entry_cost = cost.ravel().astype(np.float64)
         self.neighbours, self.step_length = _neighbour_table(nx, ny)
-        self.graph_t = self._transposed_graph()
+        self.indptr, self.indices, self.weights = self._transposed_graph()
         # For per-unit Python loops: rows of neighbours as tuples sharing one int object per cell (-1 for
         # none: ints[-1]), and costs as a memoryview (indexed from Python without a copy of the array).
         ints = np.array([*range(self.size), -1], dtype=object)  # the int objects, indexed without copies
         self.neighbour_lists = list(map(tuple, ints[self.neighbours].tolist()))
         self.step_length_list = self.step_length.tolist()
         self.entry_cost_list = memoryview(self.entry_cost)
-        self._row_of_edge = np.repeat(np.arange(self.size), np.diff(self.graph_t.indptr))
 
-    def _transposed_graph(self) -> csr_matrix:
-        """G^T: an edge v->u of cost(u->v), so that a search from the targets gives cost-to-target."""
+    def _transposed_graph(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """G^T in CSR form (row pointers, columns, weights): an edge v->u of cost(u->v), so that a
+        search from the targets gives cost-to-target."""
         rows, cols, weights = [], [], []
         for k in range(8):
             u = np.arange(self.size)
@@ -62,9 +61,10 @@ class MovementNetwork:
             rows.append(v[ok])
             cols.append(u[ok])
             weights.append(self.entry_cost[v[ok]] * self.step_length[k])
-        return csr_matrix(
-            (np.concatenate(weights), (np.concatenate(rows), np.concatenate(cols))), shape=(self.size, self.size)
-        )
+        rows, cols, weights = np.concatenate(rows), np.concatenate(cols), np.concatenate(weights)
+        order = np.argsort(rows, kind="stable")
+        indptr = np.concatenate(([0], np.cumsum(np.bincount(rows, minlength=self.size))))
+        return indptr, cols[order], weights[order]
 
     def field(self, targets: np.ndarray, blocked: np.ndarray | None = None, limit: float = np.inf) -> np.ndarray:
         """Cost (km) from every cell to the nearest target; cells it cannot reach get UNREACHABLE.
@@ -75,16 +75,9 @@ class MovementNetwork:
         targets = np.asarray(targets, dtype=np.int64)
         if targets.size == 0:
             return np.full(self.size, UNREACHABLE)
-        graph = self.graph_t
-        if blocked is not None and blocked.any():
-            forbid = blocked.copy()
-            forbid[targets] = False
-            data = graph.data.copy()
-            data[forbid[self._row_of_edge]] = UNREACHABLE
-            graph = csr_matrix((data, graph.indices, graph.indptr), shape=graph.shape)
-        distance = dijkstra(graph, directed=True, indices=targets, min_only=True, limit=limit)
-        distance[~np.isfinite(distance) | (distance >= UNREACHABLE)] = UNREACHABLE
-        return distance
+        if blocked is None:
+            blocked = np.zeros(self.size, dtype=bool)
+        return cost_to_targets(self.indptr, self.indices, self.weights, blocked, targets, float(limit), UNREACHABLE)
 
 
 _NETWORKS: dict[int, tuple[MapLayers, MovementNetwork]] = {}

@@ -212,19 +212,22 @@ class PopulationModel:
         their side of the river with no fighting today."""
         model = self.model
         params = model.params
-        share = {cell: 1.0 - np.exp(-params.flee_rate * r) for cell, r in self._flight_rates().items()}
-        for cell, rate in self._front_and_pause_rates().items():
-            if share.get(cell, 0.0) < rate:
-                share[cell] = rate
-        for cell in share:
-            self.last_unrest[cell] = model.day
-        if not share:
+        fought = self._flight_rates()
+        cells, share = self._front_and_pause_rates()  # map order
+        if fought:  # the larger of the two shares where both apply
+            fought_cells = np.array(sorted(fought), dtype=np.int64)
+            fought_share = 1.0 - np.exp(-params.flee_rate * np.array([fought[cell] for cell in fought_cells.tolist()]))
+            both = np.union1d(cells, fought_cells)
+            merged = np.zeros(both.size)
+            merged[np.searchsorted(both, cells)] = share
+            at = np.searchsorted(both, fought_cells)
+            merged[at] = np.maximum(merged[at], fought_share)
+            cells, share = both, merged
+        if not cells.size:
             return
-        in_order = sorted(share)  # map order
-        cells = np.array(in_order, dtype=np.int64)
-        leaving = self.residents_flat[cells] * np.array([share[cell] for cell in in_order])
-        if not self.camps.isdisjoint(share):
-            leaving[self.is_camp[cells]] = 0.0  # people in the camps stay
+        self.last_unrest[cells] = model.day
+        leaving = self.residents_flat[cells] * share
+        leaving[self.is_camp[cells]] = 0.0  # people in the camps stay
         left = leaving.sum()
         if left <= 0:
             return
@@ -276,14 +279,15 @@ class PopulationModel:
                     rate[neighbour] = spill
         return rate
 
-    def _front_and_pause_rates(self) -> dict[int, float]:
-        """The inhabited valley cells a front is coming near: units of a side hostile to the cell's
-        holder within ``front_flight_km`` (its people leave at ``front_flee_rate`` a day), and in a
-        humanitarian pause the enemy cells near the pausing side's units (``evacuation_rate``)."""
+    def _front_and_pause_rates(self) -> tuple[np.ndarray, np.ndarray]:
+        """The inhabited valley cells a front is coming near (ascending): units of a side hostile to
+        the cell's holder within ``front_flight_km`` (its people leave at ``front_flee_rate`` a day),
+        and in a humanitarian pause the enemy cells near the pausing side's units (``evacuation_rate``);
+        and their rates (above zero)."""
         model = self.model
         params = model.params
         if not self.front_cells or (params.front_flee_rate <= 0 and not model.pausing_sides()):
-            return {}
+            return np.zeros(0, dtype=np.int64), np.zeros(0)
         v = self.valley_cells
         control = model.control_flat[v]
         pausing = model.pausing_sides()
@@ -300,12 +304,9 @@ class PopulationModel:
             if code in pausing:
                 evacuated |= enemy_ground
         people = self.residents_flat[v] > 1.0
-        rates = {}
-        for position in np.flatnonzero(threatened & people).tolist():
-            rates[int(v[position])] = params.front_flee_rate
-        for position in np.flatnonzero(evacuated & people).tolist():
-            rates[int(v[position])] = max(params.evacuation_rate, params.front_flee_rate)
-        return rates
+        rates = np.where(evacuated, max(params.evacuation_rate, params.front_flee_rate), params.front_flee_rate)
+        leaving = (threatened | evacuated) & people & (rates > 0)
+        return v[leaving], rates[leaving]
 
     def _front_window(self, cell: int) -> np.ndarray:
         """Positions in ``valley_cells`` within ``front_flight_km`` (a square of cells) of a cell (kept)."""

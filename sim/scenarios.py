@@ -10,12 +10,13 @@ raised before anything runs.
 from __future__ import annotations
 
 import datetime as dt
-import tomllib
 from pathlib import Path
 from typing import Any
 
 from sim.calendar import START_DATE
 from sim.codes import SIDES
+from sim.input_files import read_toml
+from sim.names import name_problem
 from sim.params import ParamError, Params
 from sim.rules import RULES
 from sim.scenario import EVENT_KINDS, Scenario, ScenarioEvent
@@ -35,6 +36,8 @@ EVENT_FIELDS = {
 OFFENSIVE_SIDES = ("regime", "sdf")  # the sides whose commanders take a list of objectives in order
 MAX_AREA_KM = 200.0
 AIR_FORCE_NAMES = ("russian", "coalition")
+RELATION_FIELDS = ("a", "b", "relation")
+EXTENDS_MAX_DEPTH = 1000  # files in one extends chain (a chain is read in a loop; this bounds the work)
 
 
 class ScenarioError(ValueError):
@@ -58,11 +61,18 @@ def list_scenarios(directory: Path = SCENARIO_DIR) -> list[Scenario]:
 def resolve_scenario(name_or_path: str | Path, directory: Path = SCENARIO_DIR) -> Scenario:
     """A shipped scenario by name, or a scenario file by path."""
     text = str(name_or_path)
+    if "\0" in text:
+        raise ScenarioError(repr(text), "scenario", "a scenario name or path cannot hold a NUL character")
     path = Path(text)
-    if path.suffix == ".toml" or path.exists():
-        if not path.exists():
-            raise ScenarioError(path, "file", "does not exist")
+    try:
+        given_as_path = path.suffix == ".toml" or path.exists()
+    except OSError as error:  # e.g. a name longer than the file system allows
+        raise ScenarioError(text[:80], "scenario", f"cannot be a scenario name or file: {error.strerror}") from None
+    if given_as_path:
         return load_scenario(path, directory)
+    if name_problem(text) is not None:
+        raise ScenarioError(text, "scenario", f"unknown scenario {text!r}; shipped scenarios: "
+                            f"{', '.join(scenario_names(directory))} (or give the path of a .toml file)")
     candidate = Path(directory) / f"{text}.toml"
     if not candidate.exists():
         known = ", ".join(scenario_names(directory))
@@ -71,33 +81,42 @@ def resolve_scenario(name_or_path: str | Path, directory: Path = SCENARIO_DIR) -
     return load_scenario(candidate, directory)
 
 
-def load_scenario(path: Path, directory: Path = SCENARIO_DIR, _chain: tuple[str, ...] = ()) -> Scenario:
-    """Read and check one scenario file, resolving what it extends."""
+def load_scenario(path: Path, directory: Path = SCENARIO_DIR) -> Scenario:
+    """Read and check one scenario file, resolving what it extends (read in a loop, not by recursion,
+    so a long chain of files cannot exhaust the stack)."""
     path = Path(path)
-    data = _read(path)
-    name = _text(path, data, "name")
-    _text(path, data, "description")
-    if str(path.resolve()) in _chain:
-        cycle = " -> ".join(Path(p).stem for p in (*_chain, str(path.resolve())))
-        raise ScenarioError(path, "extends", f"cycle in extends: {cycle}")
-    parent_name = data.get("extends", None if name == "baseline" and path.stem == "baseline" else "baseline")
-    if parent_name is None:
-        parent = Scenario("baseline", "")
-    else:
-        if not isinstance(parent_name, str):
-            raise ScenarioError(path, "extends", f"must be a scenario name, got {parent_name!r}")
-        parent_path = _parent_path(path, parent_name, directory)
-        parent = load_scenario(parent_path, directory, (*_chain, str(path.resolve())))
-    return _apply(path, data, parent)
+    chain: list[tuple[Path, dict]] = []  # the file first, then what it extends, up to the baseline
+    seen: list[str] = []
+    while True:
+        data = _read(path)
+        name = _text(path, data, "name")
+        problem = name_problem(name)
+        if problem:
+            raise ScenarioError(path, "name", problem)
+        _text(path, data, "description")
+        resolved = str(path.resolve())
+        if resolved in seen:
+            cycle = " -> ".join(Path(p).stem for p in (*seen, resolved))
+            raise ScenarioError(path, "extends", f"cycle in extends: {cycle}")
+        seen.append(resolved)
+        chain.append((path, data))
+        if len(chain) > EXTENDS_MAX_DEPTH:
+            raise ScenarioError(chain[0][0], "extends", f"a chain of more than {EXTENDS_MAX_DEPTH} files")
+        parent_name = data.get("extends", None if name == "baseline" and path.stem == "baseline" else "baseline")
+        if parent_name is None:
+            break
+        problem = name_problem(parent_name)
+        if problem:
+            raise ScenarioError(path, "extends", f"must be a scenario name: {problem}")
+        path = _parent_path(path, parent_name, directory)
+    scenario = Scenario("baseline", "")
+    for path, data in reversed(chain):
+        scenario = _apply(path, data, scenario)
+    return scenario
 
 
 def _read(path: Path) -> dict:
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ScenarioError(path, "file", "does not exist") from None
-    except tomllib.TOMLDecodeError as error:
-        raise ScenarioError(path, "file", f"is not valid TOML: {error}") from None
+    data = read_toml(path, ScenarioError)
     unknown = [k for k in data if k not in TOP_KEYS]
     if unknown:
         raise ScenarioError(path, unknown[0], f"unknown key; a scenario file may have {', '.join(TOP_KEYS)}")
@@ -134,7 +153,11 @@ def _apply(path: Path, data: dict, parent: Scenario) -> Scenario:
     relations = dict(parent.relations)
     for i, edge in enumerate(_tables(path, data, "relations")):
         key = f"relations[{i}]"
-        a, b, relation = (_field(path, key, edge, f) for f in ("a", "b", "relation"))
+        extra = [k for k in edge if k not in RELATION_FIELDS]
+        if extra:
+            raise ScenarioError(path, f"{key}.{extra[0]}",
+                                f"unknown field for a relation; fields: {', '.join(RELATION_FIELDS)}")
+        a, b, relation = (_field(path, key, edge, f) for f in RELATION_FIELDS)
         relations[_pair(path, key, a, b)] = _one_of(path, f"{key}.relation", relation, RELATION_KINDS)
     events = list(parent.events)
     for i, event in enumerate(_tables(path, data, "events")):

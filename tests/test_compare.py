@@ -60,11 +60,22 @@ def test_pairing_makes_the_interval_for_a_small_change_narrower(small_change_run
 
 
 def test_deconfliction_breaks_brings_regime_sdf_engagements_where_the_baseline_has_none():
-    pairs = []
+    """The shipped scenario file in a tiny world: a regime unit and an SDF unit on neighbouring cells of
+    the right bank fight under deconfliction_breaks and never under the baseline."""
+    import numpy as np
+
+    from sim.codes import side_code
+    from tests.worlds import tiny_layers, tiny_model, unit
+
+    regime, sdf = side_code("regime"), side_code("sdf")
+    control = np.zeros((12, 9), dtype=np.int8)
+    control[:6, :4], control[6:, :4] = regime, sdf
+    forces = [unit("regime", "syrian_army", 400, (5, 2), "attack"), unit("sdf", "sdf", 300, (6, 2), "attack")]
+    clashes = []
     for name in ("baseline", "deconfliction_breaks"):
-        runs = replicate(resolve_scenario(name), 2, 5, days=150)
-        pairs.append(sum(r.summary["regime_sdf_engagements"] for r in runs))
-    assert pairs[0] == 0 and pairs[1] > 0
+        model = tiny_model(tiny_layers(control=control), forces, resolve_scenario(name), days=30).run()
+        clashes.append(sum({e[4], e[5]} == {regime, sdf} for e in model.recorder.engagements))
+    assert clashes[0] == 0 < clashes[1]
 
 
 def test_the_same_seeds_give_the_same_numbers_one_at_a_time_or_in_parallel():

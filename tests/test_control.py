@@ -7,11 +7,11 @@ from hypothesis import strategies as st
 from sim.control import (
     ENCIRCLED,
     close_pockets,
-    neighbour_sums,
     presence_and_zones,
     side_bits,
     sweep_and_lapse,
     update_control,
+    zone_footprint,
 )
 from sim.sides import Relations, relation_graph
 
@@ -162,27 +162,17 @@ def test_closing_pockets_from_candidates_matches_the_side_by_side_specification(
 
 
 @settings(max_examples=50, deadline=None)
-@given(st.lists(st.lists(st.tuples(st.integers(0, 8), st.integers(0, 8), st.integers(1, 4)), max_size=6),
-                min_size=1, max_size=5))
-def test_side_bits_kept_between_days_match_a_fresh_count(days):
+@given(st.lists(st.tuples(st.integers(0, 8), st.integers(0, 8), st.integers(1, 4)), max_size=8), st.integers(1, 3))
+def test_side_bits_mark_each_unit_cell_and_its_zone_footprint(units, radius):
     land, side = world(river_y=4)
-    footprints, last = {}, {}
-    for units in days:  # each day's units; sides often keep their cells from one day to the next
-        cells_of: dict[int, set[int]] = {}
-        for x, y, code in units:
-            cells_of.setdefault(code, set()).add(x * 9 + y)
-        kept = side_bits((9, 9), cells_of, side, land, 2, footprints, last)
-        fresh = side_bits((9, 9), cells_of, side, land, 2)
-        assert np.array_equal(kept[0], fresh[0]) and np.array_equal(kept[1], fresh[1])
-        if cells_of:
-            assert np.array_equal(kept[0] != 0, np.isin(np.arange(81), sorted(set().union(*cells_of.values()))))
-
-
-@settings(max_examples=100, deadline=None)
-@given(st.integers(1, 12), st.integers(1, 12), st.integers(0, 2**32 - 1))
-def test_neighbour_sums_add_the_eight_neighbours_and_nothing_beyond_the_edges(nx, ny, seed):
-    values = np.random.default_rng(seed).integers(0, 9, size=(nx, ny)).astype(np.uint16)
-    padded = np.pad(values, 1)
-    expected = sum(padded[1 + dx : 1 + dx + nx, 1 + dy : 1 + dy + ny] for dx in (-1, 0, 1) for dy in (-1, 0, 1)
-                   if (dx, dy) != (0, 0))
-    assert np.array_equal(neighbour_sums(values), expected)
+    land[7, 1] = False  # a cell of water off the river
+    cells_of: dict[int, set[int]] = {}
+    for x, y, code in units:
+        cells_of.setdefault(code, set()).add(x * 9 + y)
+    presence, zones = side_bits((9, 9), cells_of, side, land, radius)
+    expected_presence, expected_zones = np.zeros(81, np.uint8), np.zeros(81, np.uint8)
+    for code, cells in cells_of.items():
+        for cell in cells:
+            expected_presence[cell] |= 1 << code
+            expected_zones[zone_footprint(cell, (9, 9), side, land, radius)] |= 1 << code
+    assert np.array_equal(presence, expected_presence) and np.array_equal(zones, expected_zones)

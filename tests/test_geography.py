@@ -206,3 +206,32 @@ def test_neighbour_lists_are_the_neighbour_table_with_one_int_object_a_cell(vall
     cell = 5 * ny + 5  # past CPython's cached small ints: a shared object is the code's doing
     seen_from_east, seen_from_west = network.neighbour_lists[cell + 1][3], network.neighbour_lists[cell - 1][4]
     assert seen_from_east == seen_from_west == cell and seen_from_east is seen_from_west
+
+
+def test_compiled_distance_fields_are_scipys_dijkstra_to_the_last_bit(valley_map):
+    """The compiled search gives scipy's multi-source Dijkstra on the same graph, with the blocked cells'
+    ways on made unaffordable and the search stopped at a limit."""
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import dijkstra
+
+    from sim.movement import UNREACHABLE, network_for
+
+    network = network_for(valley_map)
+    graph = csr_matrix((network.weights, network.indices, network.indptr), shape=(network.size, network.size))
+    rng = np.random.default_rng(7)
+    row_of_edge = np.repeat(np.arange(network.size), np.diff(network.indptr))
+    passable = np.flatnonzero(network.passable)
+    for share, limit in ((0.0, np.inf), (0.2, np.inf), (0.2, 150.0), (0.05, 60.0)):
+        targets = np.unique(rng.choice(passable, 4))
+        blocked = rng.random(network.size) < share
+        forbid = blocked.copy()
+        forbid[targets] = False
+        data = graph.data.copy()
+        data[forbid[row_of_edge]] = UNREACHABLE
+        expected = dijkstra(csr_matrix((data, graph.indices, graph.indptr), shape=graph.shape), indices=targets,
+                            min_only=True, limit=limit)
+        expected[~np.isfinite(expected) | (expected >= UNREACHABLE)] = UNREACHABLE
+        got = network.field(targets, blocked, limit)
+        assert np.array_equal(got, expected)
+        assert (got < UNREACHABLE).sum() > len(targets)
+

@@ -150,7 +150,8 @@ def test_the_stop_line_comes_from_al_suwar_alone(historical):
 def test_the_new_event_kinds_reject_bad_values_naming_file_and_key(tmp_path, event, key, message):
     lines = ['name = "bad"', 'description = "a bad event"', "", "[[events]]", "date = 2018-02-01"]
     for field, value in event.items():
-        lines.append(f"{field} = {value.isoformat() if isinstance(value, dt.date) else repr(value).replace(chr(39), chr(34))}")
+        text = value.isoformat() if isinstance(value, dt.date) else repr(value).replace("'", '"')
+        lines.append(f"{field} = {text}")
     path = tmp_path / "bad.toml"
     path.write_text("\n".join(lines) + "\n")
     with pytest.raises(ScenarioError) as error:

@@ -134,19 +134,39 @@ def test_results_are_the_same_on_two_workers_and_on_a_dask_cluster(uninterrupted
     pd.testing.assert_frame_equal(outcomes_of(tmp_path / "dask"), expected)
 
 
+#: run.py's command line, in a process whose sweep stops after writing its N-th run: it signals that by a
+#: file and waits to be killed (a kill at a known point, however busy the machine)
+PAUSED_AFTER_N_RUNS = """
+import sys, time
+from pathlib import Path
+import sim.experiments.sweep as sweep
+from sim.cli import main
+signal_file, after, write = Path(sys.argv[1]), int(sys.argv[2]), sweep._write_run
+def write_then_wait(path, row, points):
+    write(path, row, points)
+    if len(list(path.parent.glob("*.parquet"))) >= after:
+        signal_file.write_text("paused")
+        time.sleep(3600)
+sweep._write_run = write_then_wait
+sys.exit(main(sys.argv[3:]))
+"""
+
+
 def test_a_sweep_killed_in_a_subprocess_and_resumed_has_every_run_exactly_once(uninterrupted, tmp_path):
     spec, folder = uninterrupted
-    out = tmp_path / "killed"
-    command = [sys.executable, str(ROOT / "run.py"), "sweep", spec.path, "--out", str(out), "--workers", "1"]
+    out, paused = tmp_path / "killed", tmp_path / "paused"
+    command = [sys.executable, "-c", PAUSED_AFTER_N_RUNS, str(paused), "3", "sweep", spec.path, "--out", str(out),
+               "--workers", "1"]
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                env={**os.environ, "PYTHONPATH": str(ROOT)})
-    deadline = time.time() + 120
-    while time.time() < deadline and len(list((out / "runs").glob("*.parquet"))) < 3:
+    deadline = time.time() + 240
+    while time.time() < deadline and not paused.exists() and process.poll() is None:
         time.sleep(0.05)
     os.kill(process.pid, signal.SIGKILL)
     process.wait()
+    assert paused.exists(), "the sweep never reached its third run"
     written = len(list((out / "runs").glob("*.parquet")))
-    assert 3 <= written < 8, "the sweep should be caught part way"
+    assert written == 3, "the sweep should be killed after its third run"
     assert not (out / "results.parquet").exists()
     (out / "runs" / ".leftover.parquet.partial").write_bytes(b"half a file")  # as a kill mid-write leaves
     with pytest.raises(Exception):  # noqa: B017 - without --resume a second sweep into the folder is refused

@@ -213,6 +213,11 @@ def test_r8_off_no_coalition_air_and_the_sdf_advances_less():
     assert off.summary["sdf_hajin_day"] > on.summary["sdf_hajin_day"] + 20
 
 
+def test_the_sdf_takes_al_baghuz_the_last_pocket_in_phase_two():
+    on = paired_run("baseline", 567)
+    assert on.summary["sdf_baghuz_day"] >= on.summary["sdf_hajin_day"] > 0
+
+
 def test_r10_off_the_sdf_recruits_only_what_oil_pays():
     on, off = paired_run("baseline", 200), paired_run("R10", 200)
     assert off.ledger[SDF]["recruited"] < on.ledger[SDF]["recruited"] - 50

@@ -249,12 +249,28 @@ def short_run(valley_map):
     return result, shares
 
 
-def test_the_governorate_split_agrees_with_the_runs_own_outcomes(short_run):
-    result, shares = short_run
-    end = shares[shares["day"] == 6].set_index(["bank", "side"])["share"]
-    assert end[("right", "regime")] == pytest.approx(result.summary["right_bank_regime_share"])
-    assert end[("left", "sdf")] == pytest.approx(result.summary["left_bank_sdf_share"])
-    assert 0 <= end[("map_right", "regime")] <= 1  # the map-wide shares are shares too
+def test_the_governorate_split_and_the_runs_outcomes_count_the_cells_each_side_holds():
+    """A tiny valley whose western half is the governorate: the regime holds the right bank's valley
+    west of x = 3, the SDF the left bank's row y = 5; the shares are known by construction."""
+    from sim.codes import side_code
+    from sim.outcomes import summarize
+    from sim.validation.valley_split import valley_split
+    from tests.worlds import tiny_layers, tiny_model
+
+    control = np.zeros((12, 9), dtype=np.int8)
+    control[:3, 2:4] = side_code("regime")  # 3 of the governorate's 6 right-bank valley columns; 3 of 12 map-wide
+    control[:, 5] = side_code("sdf")  # one of the left bank's two valley rows: half of it, in and out of it
+    layers = tiny_layers(control=control)
+    layers["governorate"][6:, :] = False
+    expected = {("right", "regime"): 0.5, ("map_right", "regime"): 0.25, ("left", "sdf"): 0.5,
+                ("map_left", "sdf"): 0.5, ("right", "none"): 0.5, ("map_valley", "sdf"): 0.25}
+    shares = valley_split({"tiny/0/0": {"control": control}}, bank_masks(layers.layers)).set_index(["bank", "side"])
+    for key, share in expected.items():
+        assert shares.loc[key, "share"] == pytest.approx(share), key
+    model = tiny_model(layers, [], days=1).run()
+    summary = summarize(model, model.recorder.tables("tiny", 0, 1))
+    assert summary["right_bank_regime_share"] == pytest.approx(0.5)
+    assert summary["left_bank_sdf_share"] == pytest.approx(0.5)
 
 
 def test_timeseries_measures_name_columns_the_recorder_writes(short_run):
@@ -371,7 +387,7 @@ def test_validate_refuses_bad_input_before_running_anything(tmp_path):
     assert not out.exists()
     with pytest.raises(UserInputError, match="not a results folder"):
         validate(["--results", str(tmp_path), "--out", str(out), "--workers", "1"])
-    (tmp_path / "manifest.json").write_text('{"scenarios": [{"name": "no_russian_air"}], "runs": []}')
+    (tmp_path / "manifest.json").write_text('{"scenarios": [{"name": "no_russian_air"}], "runs": [], "files": {}}')
     with pytest.raises(UserInputError, match="holds no baseline runs"):
         validate(["--results", str(tmp_path), "--out", str(out), "--workers", "1", "--scenario", "baseline"])
     with pytest.raises(SystemExit):

@@ -17,8 +17,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import numpy as np
-
 from sim.air.doctrine import MISSIONS
 from sim.codes import Terrain, side_code
 
@@ -99,8 +97,8 @@ def concentration_targets(model, code: int, engaged_cells: set[int], by_cell: di
     for side in range(1, len(tables.hostile)):
         if not tables.hostile[code][side]:
             continue
-        cells = np.flatnonzero(model.stacked[side] >= threshold).tolist()
-        for cell in cells:
+        stacked = model.stacked[side]
+        for cell in sorted(c for c in model.units_by_cell[side] if stacked[c] >= threshold):  # map order
             if cell in engaged_cells:
                 continue
             if side == OPPOSITION and model.km_from_places(("tanf",))[cell] <= model.params.tanf_zone_km:

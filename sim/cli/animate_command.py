@@ -6,10 +6,11 @@ import argparse
 import time
 from pathlib import Path
 
-from sim.cli.run_command import positive_int
-from sim.plots.animation import DEFAULT_EVERY, DEFAULT_FPS, AnimationError, check_animation_path
+from sim.cli.run_limits import day_count, positive_int, seed_number, whole_number
+from sim.plots.animation_files import DEFAULT_EVERY, DEFAULT_FPS, AnimationError, check_animation_path
 
 DEFAULT_SEED = 20170910
+FPS_MAX = 60  # a GIF's frame time is whole hundredths of a second: faster is not shown faster
 
 
 def register(subparsers) -> None:
@@ -23,11 +24,11 @@ def register(subparsers) -> None:
     )
     parser.add_argument("scenario", nargs="?", default="baseline", help="scenario name or file (default: baseline)")
     parser.add_argument(
-        "--seed", type=int, default=DEFAULT_SEED, metavar="S", help=f"master seed (default {DEFAULT_SEED})"
+        "--seed", type=seed_number, default=DEFAULT_SEED, metavar="S", help=f"master seed (default {DEFAULT_SEED})"
     )
     parser.add_argument(
         "--days",
-        type=positive_int,
+        type=day_count,
         default=None,
         metavar="D",
         help="animate only D days from 2017-09-10 (default: to the scenario's end_date)",
@@ -40,7 +41,8 @@ def register(subparsers) -> None:
         help=f"days between frames (default {DEFAULT_EVERY})",
     )
     parser.add_argument(
-        "--fps", type=positive_int, default=DEFAULT_FPS, metavar="F", help=f"frames a second (default {DEFAULT_FPS})"
+        "--fps", type=frame_rate, default=DEFAULT_FPS, metavar="F",
+        help=f"frames a second, 1 to {FPS_MAX} (default {DEFAULT_FPS})"
     )
     parser.add_argument(
         "--out",
@@ -50,6 +52,11 @@ def register(subparsers) -> None:
         help="the file to write, ending in .gif or .mp4 (default: results/<scenario>/animation.gif)",
     )
     parser.set_defaults(handler=run)
+
+
+def frame_rate(text: str) -> int:
+    """Frames a second: 1 to ``FPS_MAX``."""
+    return whole_number(text, 1, FPS_MAX)
 
 
 def animation_path(text: str) -> Path:
@@ -74,13 +81,16 @@ def run_for_animation(scenario, seed: int, days: int | None = None, every: int =
 
 
 def run(args) -> int:
+    from sim.experiments.results_folder import writable
     from sim.geography import load_map
     from sim.geography.export import MapBackdrop
+    from sim.names import path_inside
     from sim.plots.animation import animate_campaign
     from sim.scenarios import resolve_scenario
 
     scenario = resolve_scenario(args.scenario)
-    out = args.out or Path("results") / scenario.name / "animation.gif"
+    out = args.out or path_inside(Path("results"), scenario.name, "animation.gif")
+    writable(out.parent)  # before anything runs
     started = time.perf_counter()
     frames = run_for_animation(scenario, args.seed, args.days, args.every)
     ran = time.perf_counter()

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
-from sim.cli.run_command import positive_int
+from sim.cli.run_limits import add_limit_options, check_run_count, dry_run_line, positive_int, worker_count
 
 DEFAULT_SPEC = "sweeps/calibration.toml"
 
@@ -21,8 +20,10 @@ def register(subparsers) -> None:
     )
     parser.add_argument("spec", nargs="?", default=DEFAULT_SPEC, metavar="SPEC")
     parser.add_argument("--out", type=Path, default=Path("results/calibration"), metavar="DIR")
-    parser.add_argument("--workers", type=positive_int, default=os.cpu_count() or 1, metavar="N")
+    parser.add_argument("--workers", type=positive_int, default=None, metavar="N",
+                        help="local worker processes (default: all cores)")
     parser.add_argument("--resume", action="store_true", help="finish an interrupted calibration sweep")
+    add_limit_options(parser)
     parser.set_defaults(handler=run)
 
 
@@ -33,6 +34,7 @@ def run(args) -> int:
     from sim.atomic import atomic_path, write_text
     from sim.cli.common import UserInputError
     from sim.experiments.design import expected_size, load_sweep
+    from sim.experiments.results_folder import claim
     from sim.experiments.runner import replicate
     from sim.experiments.sweep import SweepStateError, run_sweep
     from sim.plots.sweep import plot_scores
@@ -56,9 +58,14 @@ def run(args) -> int:
     if missing:
         raise UserInputError(f"{spec.path}: outcomes: the calibration targets need {', '.join(missing)}")
     total = expected_size(spec) * spec.replications
+    check_run_count(total + spec.replications, args.max_runs, f"calibration sweep {spec.name}")
+    claim(args.out, "sweep", spec.name, force=args.force)
+    if args.dry_run:
+        return dry_run_line(total + spec.replications, f"calibration sweep {spec.name}", args.out)
+    workers = worker_count(args.workers, total)
     bar = tqdm(total=total, unit="run", file=sys.stderr, desc="calibration")
     try:
-        report = run_sweep(spec, args.out, workers=args.workers, resume=args.resume,
+        report = run_sweep(spec, args.out, workers=workers, resume=args.resume,
                            progress=lambda row, done, todo: bar.update(1 if done > 1 else 1 + total - todo),
                            command=" ".join(["run.py", *sys.argv[1:]]))
     except SweepStateError as error:
@@ -68,7 +75,8 @@ def run(args) -> int:
     results = pd.read_parquet(report.results)
     points = pd.read_parquet(args.out / "design.parquet")
     ranked = score_points(results, events, horizon(spec))
-    defaults = replicate(spec.scenario, spec.replications, spec.seed, days=spec.days, workers=args.workers)
+    defaults = replicate(spec.scenario, spec.replications, spec.seed, days=spec.days,
+                         workers=worker_count(args.workers, spec.replications))
     reference = pd.DataFrame([{"point_id": "defaults", "run_id": f"defaults/{r.run_id}", **r.summary}
                               for r in defaults if r.ok])
     default_score = float(score_points(reference, events, horizon(spec))["score_days"].iloc[0])

@@ -6,6 +6,8 @@ import argparse
 
 from sim.datafiles import DataFileError
 from sim.experiments.design import SweepError
+from sim.experiments.results_folder import FolderError
+from sim.names import OutputPathError
 from sim.params import DECLARATION, ParamError
 from sim.rules import RuleError
 from sim.scenarios import ScenarioError
@@ -18,7 +20,8 @@ class UserInputError(ValueError):
 
 def user_errors() -> tuple[type[Exception], ...]:
     """Exceptions that mean "the input is wrong" (exit 2, no traceback), not "the program is wrong"."""
-    return (DataFileError, ParamError, RuleError, RelationError, ScenarioError, SweepError, UserInputError)
+    return (DataFileError, FolderError, OutputPathError, ParamError, RuleError, RelationError, ScenarioError,
+            SweepError, UserInputError)
 
 
 def param_option(parser: argparse.ArgumentParser, name: str, *, default_none: bool = True) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from sim.cli.animate_command import animation_path
 from sim.cli.run_command import add_run_options, progress_bar
+from sim.cli.run_limits import check_run_count, dry_run_line, worker_count
 
 
 def register(subparsers) -> None:
@@ -28,7 +29,7 @@ def register(subparsers) -> None:
 
 def run(args) -> int:
     from sim.cli.common import UserInputError
-    from sim.experiments.runner import spawn_seeds
+    from sim.experiments.results_folder import claim
     from sim.experiments.scenario_comparison import compare_scenarios, default_folder
     from sim.plots.report import draw_run_figures
     from sim.scenarios import resolve_scenario
@@ -39,10 +40,16 @@ def run(args) -> int:
     names = [s.name for s in scenarios]
     if len(set(names)) != len(names):
         raise UserInputError(f"scenario names must differ to be compared: {', '.join(names)}")
+    runs = len(scenarios) * args.replications
+    check_run_count(runs, args.max_runs, f"{len(scenarios)} scenarios x {args.replications} replications")
     out = args.out or default_folder(names)
-    bar, tick = progress_bar(len(scenarios) * len(spawn_seeds(args.seed, args.replications)), "compare")
+    claim(out, "compare", " ".join(names), force=args.force)  # before anything runs: a bad --out stops here
+    if args.dry_run:
+        return dry_run_line(runs, f"compare {' '.join(names)}", out)
+    bar, tick = progress_bar(runs, "compare")
     comparison = compare_scenarios(scenarios, args.replications, seed=args.seed, days=args.days, out=out,
-                                   workers=args.workers, progress=tick, command=" ".join(["run.py", *sys.argv[1:]]))
+                                   workers=worker_count(args.workers, runs), progress=tick,
+                                   command=" ".join(["run.py", *sys.argv[1:]]))
     bar.close()
     if comparison.summary.empty:
         print("error: every run failed; see manifest.json", file=sys.stderr)

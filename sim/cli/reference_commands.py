@@ -3,8 +3,9 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
+
+from sim.cli.run_limits import MAX_RUNS_DEFAULT, day_count, positive_int, seed_number, whole_number
 
 DEFAULT_EFFECTS_REPLICATIONS = 20
 DEFAULT_EFFECTS_OUT = Path("results") / "rule_effects"
@@ -25,27 +26,22 @@ def register(subparsers) -> None:
     rules.add_argument("--effects", action="store_true", help="measure the effect of each switch (runs the model)")
     rules.add_argument("--replications", "-n", type=at_least_two, default=None, metavar="N",
                        help=f"paired runs per variant, at least 2 (default {DEFAULT_EFFECTS_REPLICATIONS})")
-    rules.add_argument("--days", type=positive_int, default=None, metavar="D",
+    rules.add_argument("--days", type=day_count, default=None, metavar="D",
                        help="simulate only D days from 2017-09-10 (default: the whole period)")
     rules.add_argument("--out", type=Path, default=None, metavar="DIR",
                        help=f"output folder (default {DEFAULT_EFFECTS_OUT})")
-    rules.add_argument("--seed", type=int, default=None, metavar="S", help="master seed (default 20170910)")
+    rules.add_argument("--seed", type=seed_number, default=None, metavar="S",
+                       help="master seed, 0 to 2^63-1 (default 20170910)")
     rules.add_argument("--workers", type=positive_int, default=None, metavar="W",
                        help="local worker processes (default: all cores; 1 runs in this process)")
+    rules.add_argument("--max-runs", type=positive_int, default=MAX_RUNS_DEFAULT, metavar="R",
+                       help=f"refuse to start more than R runs (default {MAX_RUNS_DEFAULT})")
     rules.set_defaults(handler=rules_command)
 
 
 def at_least_two(text: str) -> int:
     """An argparse type: paired intervals need two runs or more."""
-    from sim.cli.run_command import whole_number
-
     return whole_number(text, 2)
-
-
-def positive_int(text: str) -> int:
-    from sim.cli.run_command import positive_int as whole_positive
-
-    return whole_positive(text)
 
 
 def rules_command(args) -> int:
@@ -91,6 +87,8 @@ def rule_effects(args) -> int:
     from sim.atomic import write_text
     from sim.calendar import day_of
     from sim.cli.run_command import progress_bar
+    from sim.cli.run_limits import check_run_count, worker_count
+    from sim.experiments.results_folder import writable
     from sim.experiments.rule_effects import REFERENCE, effects_markdown, effects_table, variants
     from sim.experiments.runner import run_many, run_summary, spawn_seeds
     from sim.experiments.store import write_table
@@ -105,11 +103,13 @@ def rule_effects(args) -> int:
     found = variants()
     scenarios = [baseline(), *(scenario for _, _, scenario in found)]
     names = [REFERENCE, *(name for name, _, _ in found)]
+    check_run_count(len(scenarios) * replications, args.max_runs, f"{len(scenarios)} variants x {replications} runs")
+    writable(out)
     seeds = spawn_seeds(seed, replications)
     jobs = [(scenario, i, s, days, ()) for scenario in scenarios for i, s in enumerate(seeds)]
     started = dt.datetime.now()
     bar, tick = progress_bar(len(jobs), "rule effects")
-    results = run_many(jobs, workers=args.workers or os.cpu_count() or 1, progress=tick, run=run_summary)
+    results = run_many(jobs, workers=worker_count(args.workers, len(jobs)), progress=tick, run=run_summary)
     bar.close()
     for result, name in zip(results, [n for n in names for _ in seeds], strict=True):
         result.scenario = name

@@ -16,16 +16,12 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    from sim.cli.common import UserInputError
     from sim.experiments.compare import comparison_table
     from sim.experiments.comparison_printout import format_comparison
     from sim.experiments.store import read_manifest, read_table, write_table
     from sim.plots.report import draw_run_figures
 
-    try:
-        manifest = read_manifest(args.folder)
-    except FileNotFoundError as error:
-        raise UserInputError(str(error)) from None
+    manifest = read_manifest(args.folder)  # refuses a folder that is incomplete or mixes two runs
     figures = draw_run_figures(args.folder)
     names = [s["name"] for s in manifest["scenarios"]]
     summary = read_table(args.folder, "summary")

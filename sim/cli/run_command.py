@@ -3,9 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import sys
 from pathlib import Path
+
+from sim.cli.run_limits import (
+    DEFAULT_SEED,
+    add_limit_options,
+    check_run_count,
+    day_count,
+    dry_run_line,
+    positive_int,
+    seed_number,
+    worker_count,
+)
 
 MAIN_JOB = ["run", "baseline"]
 DEFAULT_REPLICATIONS = 20
@@ -34,10 +44,11 @@ def add_run_options(parser, default_out) -> None:
         metavar="N",
         help=f"runs per scenario (default {DEFAULT_REPLICATIONS})",
     )
-    parser.add_argument("--seed", type=int, default=20170910, metavar="S", help="master seed (default 20170910)")
+    parser.add_argument("--seed", type=seed_number, default=DEFAULT_SEED, metavar="S",
+                        help=f"master seed, 0 to 2^63-1 (default {DEFAULT_SEED})")
     parser.add_argument(
         "--days",
-        type=positive_int,
+        type=day_count,
         default=None,
         metavar="D",
         help="simulate only D days from 2017-09-10 (default: to the scenario's end_date)",
@@ -48,31 +59,11 @@ def add_run_options(parser, default_out) -> None:
     parser.add_argument(
         "--workers",
         type=positive_int,
-        default=os.cpu_count() or 1,
+        default=None,
         metavar="W",
-        help="local worker processes (default: all cores; 1 runs in this process)",
+        help="local worker processes (default: all cores, at most one per run; 1 runs in this process)",
     )
-
-
-def whole_number(text: str, minimum: int = 1) -> int:
-    """An argparse type: a whole number of at least ``minimum``."""
-    import argparse
-
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < minimum:
-        raise argparse.ArgumentTypeError(f"expected a number of at least {minimum}, got {value}")
-    return value
-
-
-def positive_int(text: str) -> int:
-    return whole_number(text, 1)
-
-
-def non_negative_int(text: str) -> int:
-    return whole_number(text, 0)
+    add_limit_options(parser)
 
 
 def progress_bar(total: int, label: str):
@@ -89,16 +80,23 @@ def progress_bar(total: int, label: str):
 
 
 def run(args) -> int:
+    from sim.experiments.results_folder import claim
     from sim.experiments.runner import replicate
     from sim.experiments.store import write_results
+    from sim.names import path_inside
     from sim.plots.report import draw_run_figures
     from sim.scenarios import resolve_scenario
 
     scenario = resolve_scenario(args.scenario)
-    out = args.out or Path("results") / scenario.name
+    check_run_count(args.replications, args.max_runs, f"{args.replications} replications of {scenario.name}")
+    out = args.out or path_inside(Path("results"), scenario.name)
+    claim(out, "run", scenario.name, force=args.force)  # before anything runs: a bad --out stops here
+    if args.dry_run:
+        return dry_run_line(args.replications, f"run {scenario.name}", out)
+    workers = worker_count(args.workers, args.replications)
     started = dt.datetime.now()
     bar, tick = progress_bar(args.replications, scenario.name)
-    results = replicate(scenario, args.replications, args.seed, days=args.days, workers=args.workers, progress=tick)
+    results = replicate(scenario, args.replications, args.seed, days=args.days, workers=workers, progress=tick)
     bar.close()
     write_results(
         out,

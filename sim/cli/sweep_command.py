@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
-from sim.cli.run_command import positive_int
+from sim.cli.run_limits import add_limit_options, check_run_count, dry_run_line, positive_int, worker_count
+from sim.experiments.sweep import SCHEDULER_TIMEOUT_SECONDS
 
 
 def register(subparsers) -> None:
@@ -23,8 +23,10 @@ def register(subparsers) -> None:
     where.add_argument("--workers", type=positive_int, default=None, metavar="N",
                        help="local worker processes (default: all cores; 1 runs in this process)")
     where.add_argument("--scheduler", default=None, metavar="ADDRESS",
-                       help="a Dask scheduler (tcp://HOST:PORT), or 'local' to start a LocalCluster here")
+                       help="a Dask scheduler (tcp://HOST:PORT; one that does not answer within "
+                       f"{SCHEDULER_TIMEOUT_SECONDS} s stops the sweep), or 'local' to start a LocalCluster here")
     sweep.add_argument("--resume", action="store_true", help="finish an interrupted sweep in DIR")
+    add_limit_options(sweep)
     sweep.set_defaults(handler=run_sweep_command)
     analyze = subparsers.add_parser(
         "analyze", help="sensitivity analysis of a finished sweep (Sobol, Morris, rank correlations)",
@@ -40,12 +42,24 @@ def run_sweep_command(args) -> int:
 
     from sim.cli.common import UserInputError
     from sim.experiments.design import expected_size, load_sweep
-    from sim.experiments.sweep import SweepStateError, run_sweep
+    from sim.experiments.results_folder import claim
+    from sim.experiments.sweep import SweepStateError, check_scheduler_address, run_sweep
+    from sim.names import path_inside
 
     spec = load_sweep(args.spec)  # every mistake in the spec stops here, before anything runs
-    out = args.out or Path("results") / f"sweep_{spec.name}"
-    workers = args.workers if args.workers is not None else (None if args.scheduler else os.cpu_count())
     total = expected_size(spec) * spec.replications
+    check_run_count(total, args.max_runs, f"sweep {spec.name} ({expected_size(spec)} points x {spec.replications} "
+                    "replications)")
+    if args.scheduler:
+        try:
+            check_scheduler_address(args.scheduler)
+        except SweepStateError as error:
+            raise UserInputError(str(error)) from None
+    out = args.out or path_inside(Path("results"), f"sweep_{spec.name}")
+    claim(out, "sweep", spec.name, force=args.force)
+    if args.dry_run:
+        return dry_run_line(total, f"sweep {spec.name}", out)
+    workers = None if args.scheduler and args.workers is None else worker_count(args.workers, total)
     where = f"Dask at {args.scheduler}" if args.scheduler else f"{workers} local worker(s)"
     print(f"sweep {spec.name}: {spec.design} design, {expected_size(spec)} points x {spec.replications} "
           f"replications = {total} runs on {where} -> {out}")
@@ -73,13 +87,10 @@ def run_sweep_command(args) -> int:
 
 
 def analyze_command(args) -> int:
-    from sim.cli.common import UserInputError
     from sim.experiments.analyze import analyze
     from sim.plots.sweep import plot_heatmap, plot_indices, plot_main_effects
 
-    if not (args.folder / "manifest.json").exists():
-        raise UserInputError(f"{args.folder} has no manifest.json: is it a sweep folder?")
-    analysis = analyze(args.folder)
+    analysis = analyze(args.folder)  # refuses a folder that is not a finished, complete sweep
     folder = args.folder / "analysis"
     written = analysis.save(folder)
     written.append(plot_main_effects(analysis, folder / "main_effects.png"))

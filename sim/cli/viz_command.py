@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -15,6 +16,9 @@ from sim.cli.common import UserInputError
 
 HOST = "127.0.0.1"  # this machine only: the app runs models for whoever reaches it
 DEFAULT_PORT = 8765
+FORWARDED_SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
+STOP_GRACE_SECONDS = 10  # a server asked to stop that is still up after this is killed
+PR_SET_PDEATHSIG = 1  # prctl option (linux/prctl.h): the signal a process gets when its parent dies
 APP_MODULE = "sim.app"
 ROOT = Path(__file__).resolve().parents[2]
 SERVER_SETTINGS = {
@@ -111,7 +115,43 @@ def run(args) -> int:
     if not port_is_free(args.port):
         raise UserInputError(f"port {args.port} on {HOST} is in use (another app?); choose another with --port")
     print(f"serving the app on http://{HOST}:{args.port} (Ctrl-C stops it)", flush=True)
+    return serve(server_command(args.port, open_browser=args.open), server_environment())
+
+
+def serve(command: list[str], env: dict[str, str]) -> int:
+    """Run the server until it ends; SIGTERM, SIGHUP or SIGINT sent to this process is passed on to the
+    server, which is waited for (and killed after ``STOP_GRACE_SECONDS``), so the port is free when
+    this returns. The server also dies with this process if it is killed outright (``PR_SET_PDEATHSIG``)."""
+    server = subprocess.Popen(command, env=env, preexec_fn=die_with_parent)
+    received: list[int] = []
+
+    def forward(signum, _frame) -> None:
+        received.append(signum)
+        if server.poll() is None:
+            server.send_signal(signum)
+
+    previous = {signum: signal.signal(signum, forward) for signum in FORWARDED_SIGNALS}
     try:
-        return subprocess.run(server_command(args.port, open_browser=args.open), env=server_environment()).returncode
-    except KeyboardInterrupt:
-        return 0
+        while True:
+            try:
+                code = server.wait(timeout=STOP_GRACE_SECONDS if received else None)
+                break
+            except subprocess.TimeoutExpired:  # asked to stop and did not: make sure it goes
+                server.kill()
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        if server.poll() is None:
+            server.kill()
+            server.wait()
+    return 0 if received else code
+
+
+def die_with_parent() -> None:
+    """In the server's process, before it starts: the kernel sends it SIGTERM when its parent dies (Linux)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):  # not Linux: the signal forwarding above still applies
+        pass

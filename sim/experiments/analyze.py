@@ -8,7 +8,6 @@ the end"), so that every point has a value; the count of such runs is reported.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +16,7 @@ import pandas as pd
 from scipy import stats
 
 from sim.calendar import day_of
+from sim.experiments.results_folder import FolderError, check_complete, read_json_manifest
 from sim.outcomes import BY_NAME
 
 
@@ -45,13 +45,18 @@ class SweepAnalysis:
 def analyze(out: str | Path) -> SweepAnalysis:
     """The analysis of the sweep in ``out`` (callable from Python; ``run.py analyze DIR`` wraps it)."""
     out = Path(out)
-    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    manifest = read_json_manifest(out)
+    if manifest.get("kind", "sweep") != "sweep" or "design" not in manifest:
+        raise FolderError(f"{out} holds no sweep (its manifest is not a sweep's)")
+    if not manifest.get("finished"):
+        counts = manifest.get("counts", {})
+        raise FolderError(f"the sweep in {out} is not finished ({counts.get('pending', '?')} runs pending): "
+                          "finish it with run.py sweep SPEC --out DIR --resume")
+    check_complete(out)  # design.parquet and results.parquet are the files the manifest lists
     design = pd.read_parquet(out / "design.parquet").set_index("point_id")
-    results = pd.read_parquet(out / "results.parquet") if (out / "results.parquet").exists() else pd.DataFrame()
+    results = pd.read_parquet(out / "results.parquet")
     if results.empty:
-        from sim.experiments.sweep import read_results
-
-        results = read_results(out)
+        raise FolderError(f"the sweep in {out} has no finished run to analyse (every run failed)")
     factors = [f["name"] for f in manifest["design"]["factors"]]
     names = [o for o in manifest["design"]["outcomes"] if o in results.columns]
     horizon = manifest["design"].get("days") or day_of(_end_date(manifest)) + 1

@@ -12,7 +12,7 @@ import datetime as dt
 import hashlib
 import itertools
 import json
-import tomllib
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,12 +20,16 @@ import numpy as np
 import pandas as pd
 
 from sim.calendar import START_DATE, date_of, day_of
+from sim.input_files import read_toml
+from sim.names import name_problem
 from sim.outcomes import BY_NAME
 from sim.params import DECLARATION, ParamError
 from sim.scenario import Scenario
 
 SWEEP_DIR = Path(__file__).resolve().parents[2] / "sweeps"
 DESIGNS = ("grid", "lhs", "sobol", "morris")
+SEED_MAX = 2**63 - 1  # master seeds are whole numbers 0 to 2^63 - 1, on the command line too
+DAYS_MAX = 36_500  # days to simulate: a century, far past any end_date; bounds a number typed by mistake
 TOP_KEYS = ("name", "description", "scenario", "design", "samples", "grid_levels", "morris_levels", "replications",
             "seed", "days", "outcomes", "factors")
 
@@ -90,24 +94,30 @@ class SweepSpec:
 
 def load_sweep(path: str | Path) -> SweepSpec:
     """Read and check a sweep spec (a path, or the name of a file in sweeps/)."""
+    if "\0" in str(path):
+        raise SweepError(repr(str(path)), "file", "a sweep name or path cannot hold a NUL character")
     path = Path(path)
-    if not path.exists() and (SWEEP_DIR / f"{path}.toml").exists():
-        path = SWEEP_DIR / f"{path}.toml"
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise SweepError(path, "file", "does not exist") from None
-    except tomllib.TOMLDecodeError as error:
-        raise SweepError(path, "file", f"is not valid TOML: {error}") from None
+        if not path.exists() and name_problem(str(path)) is None and (SWEEP_DIR / f"{path}.toml").exists():
+            path = SWEEP_DIR / f"{path}.toml"
+    except OSError as error:  # e.g. a name longer than the file system allows
+        raise SweepError(str(path)[:80], "file", f"cannot be read: {error.strerror}") from None
+    data = read_toml(path, SweepError)
     unknown = [k for k in data if k not in TOP_KEYS]
     if unknown:
         raise SweepError(path, unknown[0], f"unknown key; a sweep spec may have {', '.join(TOP_KEYS)}")
     for key in ("name", "description"):
         if not isinstance(data.get(key), str) or not data[key].strip():
             raise SweepError(path, key, "is required and must be a non-empty string")
+    problem = name_problem(data["name"])
+    if problem:
+        raise SweepError(path, "name", problem)
     from sim.scenarios import resolve_scenario
 
-    scenario = resolve_scenario(data.get("scenario", "baseline"))
+    scenario_name = data.get("scenario", "baseline")
+    if not isinstance(scenario_name, str) or not scenario_name:
+        raise SweepError(path, "scenario", f"must be a scenario name or file, got {scenario_name!r}")
+    scenario = resolve_scenario(scenario_name)
     design = data.get("design", "lhs")
     if design not in DESIGNS:
         raise SweepError(path, "design", f"{design!r} is not one of {', '.join(DESIGNS)}")
@@ -116,15 +126,18 @@ def load_sweep(path: str | Path) -> SweepSpec:
     grid_levels = _count(path, data, "grid_levels", 3, 2, 100)
     morris_levels = _count(path, data, "morris_levels", 4, 2, 20)
     seed = data.get("seed", 20170910)
-    if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
-        raise SweepError(path, "seed", f"must be a non-negative whole number, got {seed!r}")
+    if not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed <= SEED_MAX:
+        raise SweepError(path, "seed", f"must be a whole number from 0 to {SEED_MAX}, got {seed!r}")
     days = data.get("days")
-    if days is not None and (not isinstance(days, int) or isinstance(days, bool) or days < 1):
-        raise SweepError(path, "days", f"must be a whole number of at least 1, got {days!r}")
-    outcomes = tuple(data.get("outcomes", list(BY_NAME)))
+    if days is not None:
+        days = _count(path, data, "days", None, 1, DAYS_MAX)
+    outcomes = data.get("outcomes", list(BY_NAME))
+    if not isinstance(outcomes, list) or not outcomes:
+        raise SweepError(path, "outcomes", f"must be a non-empty list of outcome names; outcomes: {', '.join(BY_NAME)}")
     for name in outcomes:
-        if name not in BY_NAME:
+        if not isinstance(name, str) or name not in BY_NAME:
             raise SweepError(path, "outcomes", f"unknown outcome {name!r}; outcomes: {', '.join(BY_NAME)}")
+    outcomes = tuple(dict.fromkeys(outcomes))
     factors = _factors(path, data.get("factors"), design, scenario)
     return SweepSpec(data["name"], " ".join(data["description"].split()), scenario, design, samples, replications,
                      seed, factors, outcomes, days, grid_levels, morris_levels, str(path), data)
@@ -238,5 +251,5 @@ def expected_size(spec: SweepSpec) -> int:
     """How many points a design has."""
     d = len(spec.factors)
     if spec.design == "grid":
-        return int(np.prod([len(f.levels) or spec.grid_levels for f in spec.factors]))
+        return math.prod(len(f.levels) or spec.grid_levels for f in spec.factors)  # exact: no overflow
     return {"lhs": spec.samples, "sobol": spec.samples * (d + 2), "morris": spec.samples * (d + 1)}[spec.design]

@@ -107,9 +107,9 @@ def run_many(
     ``workers`` processes, or on a given executor; results come back in job order."""
     results: list[RunResult | None] = [None] * len(jobs)
     if executor is None and workers > 1:
-        from joblib.externals.loky import get_reusable_executor
+        from sim.experiments.worker_lifetime import local_pool
 
-        executor = get_reusable_executor(max_workers=workers)
+        executor = local_pool(workers)
     if executor is None:
         for i, job in enumerate(jobs):
             results[i] = run(*job)

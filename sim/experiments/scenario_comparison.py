@@ -20,6 +20,7 @@ import pandas as pd
 from sim.experiments.compare import comparison_table
 from sim.experiments.runner import RunResult, default_snapshot_days, run_many, spawn_seeds
 from sim.experiments.store import read_table, write_results, write_table
+from sim.names import path_inside
 from sim.scenario import Scenario
 from sim.scenarios import resolve_scenario
 
@@ -48,7 +49,7 @@ class Comparison:
 
 
 def default_folder(names: list[str]) -> Path:
-    return Path("results") / ("compare_" + "_vs_".join(names[:3]))
+    return path_inside(Path("results"), "compare_" + "_vs_".join(names[:3]))
 
 
 def compare_scenarios(
@@ -70,6 +71,8 @@ def compare_scenarios(
     if len(resolved) < 2 or len(set(names)) != len(names):
         raise ValueError(f"compare needs two or more scenarios with different names, got {names}")
     folder = Path(out) if out is not None else default_folder(names)
+    for name in names:  # each names figures in the folder (timeline_<name>.png): refused before anything runs
+        path_inside(folder, f"timeline_{name}.png")
     seeds = spawn_seeds(seed, replications)
     jobs = [(s, i, run_seed, days, default_snapshot_days(s, days))
             for s in resolved for i, run_seed in enumerate(seeds)]
@@ -79,5 +82,5 @@ def compare_scenarios(
     summary = read_table(folder, "summary")
     table = comparison_table(summary, names) if not summary.empty else pd.DataFrame()
     if not summary.empty:
-        write_table(table, folder / "comparison.parquet")
+        write_table(table, folder / "comparison.parquet")  # derived: written after the sealed manifest
     return Comparison(folder, table, summary, results, days)

@@ -24,9 +24,11 @@ import pandas as pd
 
 from sim import __version__
 from sim.atomic import atomic_path, write_text
+from sim.experiments.results_folder import check_complete, seal, unseal
 from sim.experiments.runner import RunResult
 from sim.scenario import Scenario
 
+DERIVED = ("comparison.parquet",)  # written from summary.parquet after the manifest (report rewrites it)
 TABLES = ("timeseries", "events", "control", "log", "airstrikes")
 PACKAGES = ("mesa", "numpy", "pandas", "pyarrow", "networkx", "scipy", "matplotlib", "joblib", "SALib", "dask",
             "distributed")
@@ -101,10 +103,18 @@ def write_results(
     command: str,
     days: int | None,
     extra: dict | None = None,
+    kind: str | None = None,
 ) -> Path:
-    """Write a results folder for runs of one or more scenarios; returns the manifest path."""
+    """Write a results folder for runs of one or more scenarios; returns the manifest path.
+
+    The old manifest goes first and the new one, listing every file with its hash, comes last: a
+    folder killed in between has no manifest, and its readers refuse it. ``kind`` names the command
+    ("run", "compare", "validate"; by default run for one scenario, compare for more)."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
+    unseal(out)
+    for derived in DERIVED:  # drawn from the tables afterwards; an old one must not sit beside new tables
+        (out / derived).unlink(missing_ok=True)
     good = [r for r in results if r.ok]
     for name in TABLES:
         frames = [r.tables[name] for r in good if name in r.tables]
@@ -119,6 +129,7 @@ def write_results(
     MapBackdrop.from_layers(load_map(cell_km)).save(out / "layers.npz")
     manifest = {
         "tool": "euphrates-sim",
+        "kind": kind or ("run" if len(scenarios) == 1 else "compare"),
         "command": command,
         "started": started.isoformat(timespec="seconds"),
         "finished": dt.datetime.now().isoformat(timespec="seconds"),
@@ -141,6 +152,7 @@ def write_results(
         ],
         "failed": sum(not r.ok for r in results),
         **(extra or {}),
+        "files": seal(out, [*(f"{name}.parquet" for name in (*TABLES, "summary")), "snapshots.npz", "layers.npz"]),
     }
     write_text(out / "manifest.json", json.dumps(manifest, indent=2))
     return out / "manifest.json"
@@ -159,10 +171,9 @@ def write_snapshots(path: Path, results: list[RunResult]) -> None:
 
 
 def read_manifest(folder: Path) -> dict:
-    path = Path(folder) / "manifest.json"
-    if not path.exists():
-        raise FileNotFoundError(f"{path} does not exist: is {folder} a results folder?")
-    return json.loads(path.read_text(encoding="utf-8"))
+    """The manifest of a complete results folder; ``FolderError`` for a folder that is not one, was
+    interrupted while being written, or mixes the files of two runs."""
+    return check_complete(Path(folder))
 
 
 def read_table(folder: Path, name: str) -> pd.DataFrame:

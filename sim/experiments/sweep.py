@@ -12,8 +12,10 @@ seeds, versions and each run's status (with the traceback of a failed one).
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import json
 import os
+import re
 import time
 import traceback
 from collections.abc import Callable
@@ -28,8 +30,10 @@ import pyarrow.parquet as pq
 
 from sim.atomic import atomic_path, remove_partials, write_text
 from sim.experiments.design import SweepSpec, design_points, run_id
+from sim.experiments.results_folder import FolderError, read_json_manifest, seal
 from sim.experiments.runner import spawn_seeds
 from sim.experiments.store import code_version, describe_scenario, jsonable, package_versions
+from sim.experiments.worker_lifetime import exit_with_parent, local_pool
 
 MANIFEST_EVERY_SECONDS = 2.0
 
@@ -83,11 +87,29 @@ def plan_runs(spec: SweepSpec) -> tuple[pd.DataFrame, list[dict]]:
     return points, runs
 
 
+SCHEDULER_TIMEOUT_SECONDS = 10  # a Dask scheduler that has not answered by then is reported as unreachable
+SCHEDULER_ADDRESS = re.compile(r"(tcp|tls)://(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):([0-9]{1,5})")
+LOCK_FILE = ".sweep.lock"
+
+
+def check_scheduler_address(scheduler: str) -> str:
+    """``local``, or ``tcp://HOST:PORT`` / ``tls://HOST:PORT`` with a port from 1 to 65535."""
+    if scheduler == "local":
+        return scheduler
+    match = SCHEDULER_ADDRESS.fullmatch(scheduler)
+    if match is None or not 1 <= int(match.group(3)) <= 65535:
+        raise SweepStateError(f"--scheduler {scheduler!r} is not a Dask scheduler address: give tcp://HOST:PORT "
+                              "(or tls://HOST:PORT), or 'local' to start a cluster on this machine")
+    return scheduler
+
+
 @contextmanager
 def open_executor(workers: int | None, scheduler: str | None):
     """None for in-process; joblib's loky pool for ``workers``; a Dask executor for ``scheduler``
-    ("local" starts a LocalCluster on this machine)."""
+    ("local" starts a LocalCluster on this machine, without a dashboard). A scheduler that does not
+    answer within ``SCHEDULER_TIMEOUT_SECONDS`` is one ``SweepStateError``."""
     if scheduler:
+        check_scheduler_address(scheduler)
         try:
             from dask.distributed import Client, LocalCluster
         except ImportError:
@@ -95,11 +117,19 @@ def open_executor(workers: int | None, scheduler: str | None):
                                   "(dask[distributed])") from None
         cluster = None
         if scheduler == "local":
-            cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
-                                   processes=True, dashboard_address=None)
+            # The scheduler always serves HTTP (health checks); without an address it takes port 8787. Here it
+            # takes a free port on 127.0.0.1 and serves no dashboard, and nothing listens beyond this machine.
+            cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1, processes=True,
+                                   host="127.0.0.1", dashboard_address="127.0.0.1:0",
+                                   scheduler_kwargs={"dashboard": False})
             client = Client(cluster)
+            client.run(exit_with_parent)  # the workers are this process's children: they go when it goes
         else:
-            client = Client(scheduler, timeout=30)
+            try:
+                client = Client(scheduler, timeout=SCHEDULER_TIMEOUT_SECONDS)
+            except (OSError, TimeoutError) as error:
+                raise SweepStateError(f"no Dask scheduler answered at {scheduler} within "
+                                      f"{SCHEDULER_TIMEOUT_SECONDS} s ({type(error).__name__})") from None
         try:
             yield client.get_executor()
         finally:
@@ -110,29 +140,63 @@ def open_executor(workers: int | None, scheduler: str | None):
     if (workers or 1) <= 1:
         yield None
         return
-    from joblib.externals.loky import get_reusable_executor
+    yield local_pool(workers)
 
-    yield get_reusable_executor(max_workers=workers)
+
+@contextmanager
+def sweep_lock(out: Path):
+    """Hold ``out/.sweep.lock`` while a sweep runs in ``out``; a second sweep there is refused at once.
+    The lock is the kernel's (flock): it goes when the process ends, however it ends."""
+    out.mkdir(parents=True, exist_ok=True)
+    handle = open(out / LOCK_FILE, "a+")  # noqa: SIM115 (held open for the whole sweep)
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            raise SweepStateError(f"a sweep is running in {out} ({holder}); wait for it to finish, or stop it "
+                                  "before resuming") from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"process {os.getpid()}")
+        handle.flush()
+        yield
+    finally:
+        handle.close()
 
 
 def run_sweep(spec: SweepSpec, out: Path, *, workers: int | None = None, scheduler: str | None = None,
               resume: bool = False, progress: Callable[[dict, int, int], None] | None = None,
               command: str = "") -> SweepReport:
-    """Run every missing run of a sweep into ``out``; return what was done."""
+    """Run every missing run of a sweep into ``out``; return what was done. Only one sweep at a time
+    runs in a folder (``sweep_lock``)."""
     out = Path(out)
+    if scheduler:
+        check_scheduler_address(scheduler)
+    with sweep_lock(out):
+        return _run_sweep(spec, out, workers=workers, scheduler=scheduler, resume=resume, progress=progress,
+                          command=command)
+
+
+def _run_sweep(spec: SweepSpec, out: Path, *, workers: int | None, scheduler: str | None, resume: bool,
+               progress: Callable[[dict, int, int], None] | None, command: str) -> SweepReport:
     runs_dir = out / "runs"
     manifest_path = out / "manifest.json"
     points, runs = plan_runs(spec)
     fingerprint = spec.fingerprint()
     if manifest_path.exists():
-        previous = json.loads(manifest_path.read_text(encoding="utf-8"))
+        try:
+            previous = read_json_manifest(out)
+        except FolderError as error:
+            raise SweepStateError(str(error)) from None
         if not resume:
             raise SweepStateError(f"{out} already holds a sweep ({previous.get('name')}); use --resume to finish it "
                                   "or choose another --out")
         if previous.get("fingerprint") != fingerprint:
             raise SweepStateError(f"{out} holds a different sweep (its spec changed); it cannot be resumed "
                                   "with this one")
-    elif resume and out.exists() and any(out.iterdir()):
+    elif resume and any(p.name != LOCK_FILE for p in out.iterdir()):
         raise SweepStateError(f"{out} has no manifest.json: nothing to resume")
     runs_dir.mkdir(parents=True, exist_ok=True)
     remove_partials(out)
@@ -169,6 +233,7 @@ def run_sweep(spec: SweepSpec, out: Path, *, workers: int | None = None, schedul
         if status[run]["status"] == "pending":
             status[run].update(status="failed", error=error)
     results = merge_runs(out)
+    state["files"] = seal(out, ["design.parquet", "results.parquet"])
     _write_manifest(manifest_path, state, finished=dt.datetime.now())
     return SweepReport(len(runs), done, len(runs) - len(todo), failed, time.perf_counter() - clock, results)
 
@@ -249,5 +314,6 @@ def _write_manifest(path: Path, state: dict, finished: dt.datetime | None) -> No
         "started": state["started"].isoformat(timespec="seconds"),
         "finished": finished.isoformat(timespec="seconds") if finished else None,
         "counts": counts, "runs": status,
+        **({"files": state["files"]} if finished and "files" in state else {}),
     }
     write_text(path, json.dumps(jsonable(manifest), indent=1))

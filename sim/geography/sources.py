@@ -6,13 +6,12 @@ Every problem in a file is reported as one :class:`GeographyDataError` naming th
 
 from __future__ import annotations
 
-import csv
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sim.codes import SIDES, Crossing
 from sim.datafiles import DataFileError
+from sim.input_files import read_csv_rows, read_toml
 
 DATA_DIR = Path(__file__).parent / "data"
 
@@ -122,15 +121,13 @@ def _read_csv(path: Path, required: tuple[str, ...]) -> list[tuple[int, dict]]:
     """Rows of a CSV file with their line numbers, after checking the header has every column."""
     if not path.exists():
         raise GeographyDataError(path, "file", "is missing")
-    with path.open(newline="", encoding="utf-8") as handle:
-        reader = csv.DictReader(handle)
-        header = reader.fieldnames or []
-        missing = [c for c in required if c not in header]
-        if missing:
-            raise GeographyDataError(
-                path, "header", f"missing column(s) {', '.join(missing)}; expected {', '.join(required)}"
-            )
-        return [(number, row) for number, row in enumerate(reader, start=2)]
+    header, rows = read_csv_rows(path, GeographyDataError)
+    missing = [c for c in required if c not in header]
+    if missing:
+        raise GeographyDataError(
+            path, "header", f"missing column(s) {', '.join(missing)}; expected {', '.join(required)}"
+        )
+    return list(enumerate(rows, start=2))
 
 
 def _number(path: Path, line: int, row: dict, column: str, *, optional: bool = False) -> float | None:
@@ -171,10 +168,7 @@ def _choice(path: Path, where: str, column: str, value: str, allowed) -> str:
 def read_map_constants(path: Path) -> tuple[BBox, dict, dict]:
     if not path.exists():
         raise GeographyDataError(path, "file", "is missing")
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise GeographyDataError(path, "file", f"is not valid TOML: {exc}") from None
+    data = read_toml(path, GeographyDataError)
     for section, keys in {
         "bbox": ("lat_min", "lat_max", "lon_min", "lon_max"),
         "valley": ("euphrates_halfwidth_km", "khabur_halfwidth_km", "bank_reach_km"),
@@ -309,10 +303,7 @@ def read_regions(path: Path, bbox: BBox, places, roads) -> tuple[Region, ...]:
     """The day-0 regions, each checked: side, shape, place and road ids, coordinates, filters."""
     if not path.exists():
         raise GeographyDataError(path, "file", "is missing")
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise GeographyDataError(path, "file", f"is not valid TOML: {exc}") from None
+    data = read_toml(path, GeographyDataError)
     place_ids = {p.id for p in places}
     road_points = {r.id: [w.name for w in r.waypoints] for r in roads}
     regions, seen = [], set()

@@ -70,7 +70,10 @@ class Param:
         if isinstance(value, bool):
             return None
         if kind is float and isinstance(value, int | float):
-            return float(value)
+            try:
+                return float(value)
+            except OverflowError:  # an integer too large for a float is outside every range
+                return None
         if kind is int and isinstance(value, int):
             return value
         if kind is int and isinstance(value, float) and value.is_integer():

@@ -29,6 +29,13 @@ from sim.atomic import atomic_path
 from sim.calendar import date_of
 from sim.codes import SIDES, side_code
 from sim.geography.export import MapBackdrop
+from sim.plots.animation_files import (  # noqa: F401 (ANIMATION_SUFFIXES, check_animation_path: this module's API)
+    ANIMATION_SUFFIXES,
+    DEFAULT_EVERY,
+    DEFAULT_FPS,
+    AnimationError,
+    check_animation_path,
+)
 from sim.plots.ground import fine_water, terrain_image
 from sim.plots.map import control_palette, draw_map, legend_handles
 from sim.plots.markers import engagement_collection, set_units, unit_collection
@@ -39,9 +46,6 @@ from sim.plots.zones import control_zones, draw_fronts, zone_image
 if TYPE_CHECKING:
     from sim.experiments.runner import RunResult
 
-ANIMATION_SUFFIXES = (".gif", ".mp4")
-DEFAULT_EVERY = 7  # days between frames
-DEFAULT_FPS = 5  # frames a second: a campaign of ~80 weekly frames plays in about 16 s
 DPI = 80
 MAP_WIDTH_IN = 6.4  # inches; the map's height follows from its extent
 LEGEND_HEIGHT_IN = 2.9  # inches below the key places
@@ -50,10 +54,6 @@ ENGAGEMENT_WINDOW = 14  # days of engagements shown on a frame
 SHORT_SIDE_LABELS = {"regime": "Regime", "sdf": "SDF", "isis": "ISIS", "opposition": "Opposition"}
 CONTROLLER_CODES = {"none": 0, **{side: side_code(side) for side in SIDES}}
 BAR_MIN_LABEL_SHARE = 9.0  # % of the valley below which a bar segment is left unlabelled
-
-
-class AnimationError(ValueError):
-    """An animation cannot be written as asked (unknown file type, no ffmpeg for MP4)."""
 
 
 @dataclass(frozen=True)
@@ -341,23 +341,6 @@ class CampaignAnimation:
             panel.update(snapshot["control"], snapshot["units"], recent, run.valley_on(day))
         self.place_list.update(self.controllers, day, previous)
         self.date.set_text(f"{date_of(day):%d %B %Y}  ·  day {day}")
-
-
-def check_animation_path(path: str | Path) -> Path:
-    """``path`` if it names a file type the animation can be written as, else AnimationError saying what is."""
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix not in ANIMATION_SUFFIXES:
-        raise AnimationError(
-            f"cannot write an animation to {str(path)!r}: the file name must end in .gif (always available) "
-            "or .mp4 (needs ffmpeg)"
-        )
-    if suffix == ".mp4" and not shutil.which("ffmpeg"):
-        raise AnimationError(
-            f"cannot write {str(path)!r}: MP4 needs ffmpeg, which is not installed here "
-            "(install it, e.g. `apt-get install ffmpeg`, or write a .gif instead)"
-        )
-    return path
 
 
 def animate(

@@ -7,6 +7,7 @@ from pathlib import Path
 from sim.experiments.compare import comparison_table
 from sim.experiments.store import read_manifest, read_snapshots, read_table
 from sim.geography.export import MapBackdrop
+from sim.names import path_inside
 from sim.plots.compare import plot_outcome_distributions, plot_paired_differences
 from sim.plots.people import plot_air_war, plot_people
 from sim.plots.runs import plot_maps, plot_territory, plot_timeline
@@ -50,14 +51,14 @@ def draw_run_figures(folder: str | Path) -> list[Path]:
             plot_timeline(
                 control[control["scenario"] == scenario],
                 last_day,
-                folder / f"timeline{suffix}.png",
+                path_inside(folder, f"timeline{suffix}.png"),
                 names=names,
                 title=f"{scenario}: key places, share of runs in which each side holds each",
                 record=record,
             )
         )
         first_run = int(timeseries[timeseries["scenario"] == scenario]["run_id"].min())
-        maps = plot_maps(backdrop, snapshots, events, scenario, first_run, folder / f"maps{suffix}.png")
+        maps = plot_maps(backdrop, snapshots, events, scenario, first_run, path_inside(folder, f"maps{suffix}.png"))
         if maps:
             figures.append(maps)
     if len(scenarios) > 1:

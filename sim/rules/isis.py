@@ -34,8 +34,7 @@ def prepared_defences(control: np.ndarray, terrain: np.ndarray, params, rules) -
 def decay_lost_defences(fortification: np.ndarray, control: np.ndarray, params) -> None:
     """Prepared defences decay once ISIS has lost the cell."""
     flat = fortification.reshape(-1)
-    built = np.flatnonzero(flat)
-    lost = built[control.reshape(-1)[built] != ISIS]
+    lost = (flat != 0) & (control.reshape(-1) != ISIS)
     flat[lost] *= 1.0 - params.fortification_decay
 
 

@@ -85,7 +85,8 @@ def run_for_validation(
         results += replicate(
             scenario, replications, seed, days=days, workers=workers, progress=progress, snapshot_days=snaps
         )
-    write_results(folder, scenarios, results, master_seed=seed, started=started, command=command, days=days)
+    write_results(folder, scenarios, results, master_seed=seed, started=started, command=command, days=days,
+                  kind="validate")
     return results
 
 

@@ -149,9 +149,9 @@ def _bootstrap_alphas(positive: pd.Series, samples: int, seed: int, discrete: bo
         resamples = [rng.choice(values, size=values.size, replace=True) for _ in range(samples)]
     if workers > 1 and samples > 1:
         # the local pool the replications run on (loky, reused), as sim.experiments.runner does
-        from joblib.externals.loky import get_reusable_executor
+        from sim.experiments.worker_lifetime import local_pool
 
-        executor = get_reusable_executor(max_workers=workers)
+        executor = local_pool(workers)
         futures = [executor.submit(_alphas, resamples[i::workers], discrete) for i in range(workers)]
         alphas = [a for future in futures for a in future.result()]
     else:

@@ -20,6 +20,7 @@ from sim.calendar import day_of
 from sim.codes import SIDES
 from sim.datafiles import DataFileError
 from sim.geography import DATA_DIR
+from sim.input_files import read_csv_rows
 from sim.outcomes import BY_NAME
 from sim.validation.valley_split import REGIONS
 
@@ -118,16 +119,10 @@ def measure_kind(measure: str) -> str:
 def read_events(path: str | Path = EVENTS_PATH) -> tuple[RecordEvent, ...]:
     """Read and check the validation table; any problem is one ValidationDataError naming the row."""
     path = Path(path)
-    try:
-        with open(path, newline="", encoding="utf-8") as handle:
-            reader = csv.DictReader(handle)
-            header = tuple(reader.fieldnames or ())
-            missing = [c for c in COLUMNS if c not in header]
-            if missing:
-                raise ValidationDataError(path, "header", f"missing columns {', '.join(missing)}; expected {COLUMNS}")
-            rows = list(reader)
-    except FileNotFoundError:
-        raise ValidationDataError(path, "file", "does not exist") from None
+    header, rows = read_csv_rows(path, ValidationDataError)
+    missing = [c for c in COLUMNS if c not in header]
+    if missing:
+        raise ValidationDataError(path, "header", f"missing columns {', '.join(missing)}; expected {COLUMNS}")
     places = place_ids()
     events, seen = [], set()
     for line, row in enumerate(rows, start=2):
