@@ -37,6 +37,7 @@ HEADLINES = {
     "no_iranian_militias": [("regime_territory_km2", FEWER)],  # 30% fewer fighters hold less
     "opposition_consensus": [("opposition_losses", MORE)],  # they fight their way through the Badia
     "sdf_full_offensive_now": [("sdf_hajin_day", FEWER)],
+    "historical": [("sdf_hajin_day", FEWER)],  # the SDF goes past al-Suwar in October 2017, not March 2018
     "afrin_pause": [("sdf_hajin_day", MORE)],
     "isis_cohesion": [("isis_defected", FEWER)],
     "isis_collapse": [("isis_defected", MORE)],
