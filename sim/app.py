@@ -40,11 +40,12 @@ from sim.geography.export import MapBackdrop
 from sim.model import CampaignModel
 from sim.plots.animation import ENGAGEMENT_WINDOW, MapPanel, side_legend
 from sim.plots.style import SIDE_COLOURS, SIDE_LABELS
+from sim.randomness import DEFAULT_SEED
 from sim.rules import RULES
 from sim.scenarios import resolve_scenario, scenario_names
 
 TITLE = "The battle for Deir ez-Zor, 2017-2019"
-MASTER_SEED = 20170910  # the default master seed of `run.py run`: run N of the app is run N of `run.py run`
+MASTER_SEED = DEFAULT_SEED  # the default master seed of `run.py run`: run N of the app is run N of `run.py run`
 RECENT_CHANGES = 30  # places changing hands listed, most recent first
 PLAY_INTERVAL_MS = 10  # pause between days when playing; drawing the map takes longer anyway
 MAP_DPI = 90

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
+#: The master seed every command and the app use unless told otherwise (the campaign's day 0, 2017-09-10).
+DEFAULT_SEED = 20170910
 STREAMS = ("movement", "combat", "air", "defection", "population")
 
 

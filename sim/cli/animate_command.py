@@ -6,10 +6,9 @@ import argparse
 import time
 from pathlib import Path
 
-from sim.cli.run_limits import day_count, positive_int, seed_number, whole_number
+from sim.cli.run_limits import DEFAULT_SEED, day_count, positive_int, seed_number, whole_number
 from sim.plots.animation_files import DEFAULT_EVERY, DEFAULT_FPS, AnimationError, check_animation_path
 
-DEFAULT_SEED = 20170910
 FPS_MAX = 60  # a GIF's frame time is whole hundredths of a second: faster is not shown faster
 
 

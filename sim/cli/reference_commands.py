@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from sim.cli.run_limits import MAX_RUNS_DEFAULT, day_count, positive_int, seed_number, whole_number
+from sim.randomness import DEFAULT_SEED
 
 DEFAULT_EFFECTS_REPLICATIONS = 20
 DEFAULT_EFFECTS_OUT = Path("results") / "rule_effects"
@@ -31,7 +32,7 @@ def register(subparsers) -> None:
     rules.add_argument("--out", type=Path, default=None, metavar="DIR",
                        help=f"output folder (default {DEFAULT_EFFECTS_OUT})")
     rules.add_argument("--seed", type=seed_number, default=None, metavar="S",
-                       help="master seed, 0 to 2^63-1 (default 20170910)")
+                       help=f"master seed, 0 to 2^63-1 (default {DEFAULT_SEED})")
     rules.add_argument("--workers", type=positive_int, default=None, metavar="W",
                        help="local worker processes (default: all cores; 1 runs in this process)")
     rules.add_argument("--max-runs", type=positive_int, default=MAX_RUNS_DEFAULT, metavar="R",
@@ -95,7 +96,7 @@ def rule_effects(args) -> int:
     from sim.scenario import baseline
 
     replications = args.replications or DEFAULT_EFFECTS_REPLICATIONS
-    seed = 20170910 if args.seed is None else args.seed
+    seed = DEFAULT_SEED if args.seed is None else args.seed
     out = args.out or DEFAULT_EFFECTS_OUT
     days = args.days
     if days is not None and days > day_of(baseline().params.end_date):

@@ -9,9 +9,9 @@ import sys
 
 from sim.cli.common import UserInputError
 from sim.experiments.design import DAYS_MAX, SEED_MAX
+from sim.randomness import DEFAULT_SEED  # noqa: F401  (the commands' default master seed, declared once)
 
 MAX_RUNS_DEFAULT = 10_000  # a full baseline is ~2 s a run: 10,000 runs are hours on a laptop's cores
-DEFAULT_SEED = 20170910
 
 
 def whole_number(text: str, minimum: int = 1, maximum: int | None = None) -> int:

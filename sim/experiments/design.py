@@ -24,6 +24,7 @@ from sim.input_files import read_toml
 from sim.names import name_problem
 from sim.outcomes import BY_NAME
 from sim.params import DECLARATION, ParamError
+from sim.randomness import DEFAULT_SEED
 from sim.scenario import Scenario
 
 SWEEP_DIR = Path(__file__).resolve().parents[2] / "sweeps"
@@ -125,7 +126,7 @@ def load_sweep(path: str | Path) -> SweepSpec:
     replications = _count(path, data, "replications", 1, 1, 10_000)
     grid_levels = _count(path, data, "grid_levels", 3, 2, 100)
     morris_levels = _count(path, data, "morris_levels", 4, 2, 20)
-    seed = data.get("seed", 20170910)
+    seed = data.get("seed", DEFAULT_SEED)
     if not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed <= SEED_MAX:
         raise SweepError(path, "seed", f"must be a whole number from 0 to {SEED_MAX}, got {seed!r}")
     days = data.get("days")

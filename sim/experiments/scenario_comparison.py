@@ -21,10 +21,9 @@ from sim.experiments.compare import comparison_table
 from sim.experiments.runner import RunResult, default_snapshot_days, run_many, spawn_seeds
 from sim.experiments.store import read_table, write_results, write_table
 from sim.names import path_inside
+from sim.randomness import DEFAULT_SEED
 from sim.scenario import Scenario
 from sim.scenarios import resolve_scenario
-
-DEFAULT_SEED = 20170910
 
 
 @dataclass
