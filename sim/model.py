@@ -379,17 +379,21 @@ class CampaignModel(Model):
             new_list = targets.tolist()
         limit = self._search_limit(reach, targets, farthest)
         cached = self._fields.get((code, key))
+        known = None
+        blocked = self.blocked[code]
         if cached is not None:
-            made_on, old_list, old_limit, objective = cached
+            made_on, old_list, old_limit, objective, old_blocked = cached
             young = self.day - made_on < FIELD_REFRESH_DAYS
             drifted = old_list != new_list
             still_wanted = not set(old_list).isdisjoint(new_list) if drifted else targets.size > 0
             fresh = not objective.stale and (young or not drifted) and still_wanted
             if fresh and limit <= old_limit:
                 return objective
-        distance = self.network.field(targets, self.blocked[code], limit)
+            if not objective.stale and not drifted and (old_blocked is blocked or np.array_equal(old_blocked, blocked)):
+                known = objective.distance  # only the limit grew: the search goes on from where it stopped
+        distance = self.network.field(targets, blocked, limit, known)
         objective = Objective(key, targets, distance)
-        self._fields[(code, key)] = (self.day, new_list, limit, objective)
+        self._fields[(code, key)] = (self.day, new_list, limit, objective, blocked)
         return objective
 
     def _search_limit(self, reach: np.ndarray | None, targets: np.ndarray, farthest: int | None = None) -> float:

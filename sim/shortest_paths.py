@@ -23,15 +23,57 @@ def cost_to_targets(indptr, indices, weights, blocked, targets, limit, unreachab
     cost = np.full(size, np.inf)
     done = np.zeros(size, dtype=np.bool_)
     is_target = np.zeros(size, dtype=np.bool_)
-    capacity = weights.size + targets.size + 1
-    heap_cost = np.empty(capacity, dtype=np.float64)
-    heap_node = np.empty(capacity, dtype=np.int64)
+    heap_cost = np.empty(weights.size + targets.size + 1, dtype=np.float64)
+    heap_node = np.empty(heap_cost.size, dtype=np.int64)
     count = 0
     for target in targets:
         is_target[target] = True
         if cost[target] > 0.0:
             cost[target] = 0.0
             count = _push(heap_cost, heap_node, count, 0.0, target)
+    return _search(indptr, indices, weights, blocked, is_target, cost, done, heap_cost, heap_node, count, limit,
+                   unreachable)
+
+
+@njit(cache=True)
+def extended_cost(indptr, indices, weights, blocked, targets, known, limit, unreachable):  # pragma: no cover (compiled)
+    """``cost_to_targets`` up to a farther ``limit``, resumed from ``known``: the same search's result at
+    a nearer limit (same graph, targets and blocked nodes). Its finite costs are final; the search goes
+    on from them, so the result is the fresh search's to the last bit (each cost is still the least of
+    its neighbours' costs plus the step)."""
+    size = indptr.size - 1
+    cost = np.full(size, np.inf)
+    done = np.zeros(size, dtype=np.bool_)
+    is_target = np.zeros(size, dtype=np.bool_)
+    heap_cost = np.empty(weights.size + targets.size + 1, dtype=np.float64)
+    heap_node = np.empty(heap_cost.size, dtype=np.int64)
+    for target in targets:
+        is_target[target] = True
+    for node in range(size):
+        if known[node] < unreachable:
+            cost[node] = known[node]
+            done[node] = True
+    count = 0
+    for here in range(size):
+        if not done[here] or (blocked[here] and not is_target[here]):
+            continue
+        for edge in range(indptr[here], indptr[here + 1]):
+            there = indices[edge]
+            if done[there]:
+                continue
+            through = cost[here] + weights[edge]
+            if through <= limit and through < cost[there]:
+                cost[there] = through
+                count = _push(heap_cost, heap_node, count, through, there)
+    return _search(indptr, indices, weights, blocked, is_target, cost, done, heap_cost, heap_node, count, limit,
+                   unreachable)
+
+
+@njit(cache=True)
+def _search(indptr, indices, weights, blocked, is_target, cost, done, heap_cost, heap_node, count, limit,
+            unreachable):  # pragma: no cover (compiled)
+    """Dijkstra's loop from the nodes on the heap; returns the costs, ``unreachable`` where none."""
+    size = cost.size
     while count > 0:
         here_cost, here = heap_cost[0], heap_node[0]
         count = _pop(heap_cost, heap_node, count)

@@ -235,3 +235,20 @@ def test_compiled_distance_fields_are_scipys_dijkstra_to_the_last_bit(valley_map
         assert np.array_equal(got, expected)
         assert (got < UNREACHABLE).sum() > len(targets)
 
+
+
+def test_a_field_extended_to_a_farther_limit_is_the_fresh_search_to_the_last_bit(valley_map):
+    """Going on from a field searched to a nearer limit (same targets and blocked cells) gives what a
+    fresh search to the farther limit gives, blocked cells and all; and it reaches more cells."""
+    from sim.movement import UNREACHABLE, network_for
+
+    network = network_for(valley_map)
+    rng = np.random.default_rng(11)
+    passable = np.flatnonzero(network.passable)
+    for share, near, far in ((0.0, 20.0, 80.0), (0.2, 40.0, 150.0), (0.1, 30.0, np.inf)):
+        targets = np.unique(rng.choice(passable, 3))
+        blocked = rng.random(network.size) < share
+        known = network.field(targets, blocked, near)
+        extended = network.field(targets, blocked, far, known)
+        assert np.array_equal(extended, network.field(targets, blocked, far))
+        assert (extended < UNREACHABLE).sum() > (known < UNREACHABLE).sum()
