@@ -167,6 +167,7 @@ class CampaignModel(Model):
         self.terrain_flat = layers["terrain"].ravel()
         inhabited = np.isin(self.terrain_flat, (Terrain.URBAN, Terrain.VALLEY))
         self.inhabited_bytes = inhabited.tobytes()  # valley or town
+        self.defensible_cells = np.flatnonzero(inhabited)  # the only cells ISIS fortifies (R12)
         self.desert = ~inhabited  # where a side's hold lapses without its units (sim/control.py, step 4)
         self.river_side_flat = layers["river_side"].ravel()
         self.river_side_bytes = self.river_side_flat.astype(np.uint8).tobytes()
@@ -623,7 +624,7 @@ class CampaignModel(Model):
                 hostile_zone |= (zones & np.uint8(1 << code)) != 0
             isis.build_defences(self.fortification, self.control, self.layers["terrain"], ~hostile_zone, every,
                                 params, self.rules)
-        isis.decay_lost_defences(self.fortification, self.control, self.params)
+        isis.decay_lost_defences(self.fortification, self.control, self.params, self.defensible_cells)
 
     def _supply_and_morale(self) -> None:
         params = self.params

@@ -31,10 +31,13 @@ def prepared_defences(control: np.ndarray, terrain: np.ndarray, params, rules) -
 
 
 @implements("R12")
-def decay_lost_defences(fortification: np.ndarray, control: np.ndarray, params) -> None:
-    """Prepared defences decay once ISIS has lost the cell."""
+def decay_lost_defences(fortification: np.ndarray, control: np.ndarray, params, cells: np.ndarray | None = None
+                        ) -> None:
+    """Prepared defences decay once ISIS has lost the cell (looking only at ``cells``, flat, when given:
+    the only cells that can have defences, towns and valley)."""
     flat = fortification.reshape(-1)
-    lost = (flat != 0) & (control.reshape(-1) != ISIS)
+    cells = np.arange(flat.size) if cells is None else cells
+    lost = cells[(flat[cells] != 0) & (control.reshape(-1)[cells] != ISIS)]
     flat[lost] *= 1.0 - params.fortification_decay
 
 
