@@ -652,29 +652,23 @@ class CampaignModel(Model):
     def _cut_off_units(self) -> set[Unit]:
         """Units whose cell is not joined to one of its side's sources through cells its side holds
         or no one holds (convoys cross the empty desert, not the enemy's ground)."""
-        from scipy import ndimage
+        from sim.supply_lines import SupplyLines
 
         cut = set()
         units_of: list[list[Unit]] = [[] for _ in range(N_CODES)]
         for unit in self.units:
             units_of[unit.code].append(unit)
-        eight = np.ones((3, 3), bool)
+        lines = SupplyLines(self.control)
         for code in range(1, N_CODES):
             mine = units_of[code]
             if not mine:
                 continue
-            passable = np.zeros(N_CODES, dtype=bool)
-            passable[[0, code]] = True  # its own ground and no one's
-            held = passable.take(self.control)
-            cells = [u.flat for u in mine]
-            held.reshape(-1)[cells] = True
-            flat = ndimage.label(held, structure=eight)[0].reshape(-1)
             if code == ISIS:
                 sources = self.held_town_cells(ISIS)
             else:
-                sources = np.array([self.place_flat[p] for p in SUPPLY_SOURCES.get(code, ()) if p in self.place_flat])
-            fed = set(flat[sources].tolist()) - {0} if len(sources) else set()
-            cut.update(u for u, piece in zip(mine, flat[cells].tolist(), strict=True) if piece not in fed)
+                sources = [self.place_flat[p] for p in SUPPLY_SOURCES.get(code, ()) if p in self.place_flat]
+            fed = lines.supplied(code, [u.flat for u in mine], sources)  # through its own or no one's ground
+            cut.update(u for u, ok in zip(mine, fed.tolist(), strict=True) if not ok)
         return cut
 
 

@@ -13,10 +13,12 @@ import pandas as pd
 
 from sim.calendar import iso
 from sim.codes import SIDES, Bank, Terrain, side_code, side_name
+from sim.population_kernels import sum_by_code
 from sim.rules import regime as regime_rules
 
 REGIME, SDF, ISIS = side_code("regime"), side_code("sdf"), side_code("isis")
 N_CODES = len(SIDES) + 1
+assert N_CODES <= 8, "sum_by_code adds up the residents of at most eight codes"
 LEDGER_COLUMNS = ("killed", "defected", "recruited", "arrived", "withdrawn")
 #: the whole map's population figures of a day, as the timeseries names them
 POPULATION_COLUMNS = ("population", "displaced_cum", "civilian_deaths_cum", "in_camps", "displaced_now",
@@ -136,7 +138,7 @@ class Recorder:
             people.total, people.displaced, people.deaths, people.in_camps, people.displaced_now, people.returned,
             camps.get(place.get("hol_camp"), 0.0), camps.get(place.get("abu_khashab_camp"), 0.0),
             people.air_deaths.get(REGIME, 0), people.air_deaths.get(SDF, 0))
-        self.residents_held[day] = np.bincount(model.control_flat, weights=residents, minlength=N_CODES)
+        sum_by_code(model.control_flat, residents, self.residents_held[day])  # = np.bincount(control, residents)
 
     def _count_changes(self, control: np.ndarray) -> bool:
         """Bring the counts of cells held up to ``control`` (counted in full the first time); whether
