@@ -254,14 +254,20 @@ class PopulationModel:
         fought = self._flight_rates()
         cells, share = self._front_and_pause_rates()  # map order
         if fought:  # the larger of the two shares where both apply
-            fought_cells = np.array(sorted(fought), dtype=np.int64)
-            fought_share = 1.0 - np.exp(-params.flee_rate * np.array([fought[cell] for cell in fought_cells.tolist()]))
-            both = np.union1d(cells, fought_cells)
-            merged = np.zeros(both.size)
-            merged[np.searchsorted(both, cells)] = share
-            at = np.searchsorted(both, fought_cells)
-            merged[at] = np.maximum(merged[at], fought_share)
-            cells, share = both, merged
+            ordered = sorted(fought)
+            fought_cells = np.array(ordered, dtype=np.int64)
+            fought_share = 1.0 - np.exp(-params.flee_rate * np.array([fought[cell] for cell in ordered]))
+            if cells.size:
+                both = np.concatenate((cells, fought_cells))
+                both.sort()
+                both = both[np.concatenate(([True], both[1:] != both[:-1]))]  # ascending, each cell once
+                merged = np.zeros(both.size)
+                merged[np.searchsorted(both, cells)] = share
+                at = np.searchsorted(both, fought_cells)
+                merged[at] = np.maximum(merged[at], fought_share)
+                cells, share = both, merged
+            else:
+                cells, share = fought_cells, fought_share
         if not cells.size:
             return
         self.last_unrest[cells] = model.day
@@ -274,7 +280,7 @@ class PopulationModel:
         self.displaced += float(left)
         hosted_leaving = self.hosted[cells] * (leaving / np.maximum(self.residents_flat[cells] + leaving, 1e-9))
         self.hosted[cells] -= hosted_leaving  # displaced again: already away from home
-        np.add.at(self.away, cells, leaving - hosted_leaving)
+        self.away[cells] += leaving - hosted_leaving  # (each cell once)
         to_camp = self._to_camps(cells, leaving)
         self._shelter(cells, leaving - to_camp)
 
