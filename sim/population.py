@@ -10,7 +10,9 @@ over in a day are remembered as they are struck and handled as index arrays and 
 day's work never scans the whole map. What depends on the map only (the nearest camp of each cell,
 the towns nearest a cell people flee, the valley cells near a militia's cell) is worked out once and
 kept (the last two for every model of the same map in the process, as sweeps run many), and the
-militias' footprint only when they have moved.
+militias' footprint and the sides' units near each valley cell only when units have moved. The two
+loops over cells, the marking of the cells near units and the sheltering of the fleeing, are compiled
+(``sim.population_kernels``).
 """
 
 from __future__ import annotations

@@ -3,7 +3,8 @@ dated events and map snapshots; turned into the run's tables at the end.
 
 Daily figures go into preallocated numpy arrays (no per-agent data collection), so recording
 costs a few counts a day: the cells each side holds are counted once, then kept up to date from
-the cells whose controller changed since the day before (none, on about half the days).
+the cells whose controller changed since the day before (none, on about half the days); the residents
+of each side's ground are added up in one compiled pass (``sim.population_kernels.sum_by_code``).
 """
 
 from __future__ import annotations
