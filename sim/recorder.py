@@ -155,14 +155,12 @@ class Recorder:
             return True
         before = np.frombuffer(then, dtype=control.dtype)
         cells = np.flatnonzero(control != before)
-        held, valley_held = self.held_cells, self.valley_held_cells
-        changes = zip(before[cells].tolist(), control[cells].tolist(), self.is_valley[cells].tolist(), strict=True)
-        for old, new, in_valley in changes:
-            held[old] -= 1
-            held[new] += 1
-            if in_valley:
-                valley_held[old] -= 1
-                valley_held[new] += 1
+        old, new = before[cells], control[cells]
+        in_valley = self.is_valley[cells]
+        gained = np.bincount(new, minlength=N_CODES) - np.bincount(old, minlength=N_CODES)
+        gained_valley = np.bincount(new[in_valley], minlength=N_CODES) - np.bincount(old[in_valley], minlength=N_CODES)
+        self.held_cells = np.add(self.held_cells, gained).tolist()
+        self.valley_held_cells = np.add(self.valley_held_cells, gained_valley).tolist()
         return True
 
     def _places(self, day: int, control: np.ndarray) -> None:
