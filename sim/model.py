@@ -573,11 +573,10 @@ class CampaignModel(Model):
         self.defected_yesterday = set()
         contagion = np.zeros(len(isis_units))
         if shaken and isis_units:  # the share of the ISIS units within two cells whose fighters defected yesterday
-            ux, uy = np.divmod(np.array([u.flat for u in isis_units]), self.ny)
-            sx, sy = np.divmod(np.array(sorted(shaken)), self.ny)
-            around = (np.maximum(np.abs(ux[:, None] - ux[None, :]), np.abs(uy[:, None] - uy[None, :])) <= 2).sum(axis=1)
-            struck = (np.maximum(np.abs(ux[:, None] - sx[None, :]), np.abs(uy[:, None] - sy[None, :])) <= 2).sum(axis=1)
-            contagion = np.minimum(1.0, struck / np.maximum(around, 1))
+            n = len(isis_units)
+            x, y = np.divmod(np.array([u.flat for u in isis_units] + sorted(shaken)), self.ny)  # units, then shaken
+            close = np.maximum(np.abs(x[:n, None] - x), np.abs(y[:n, None] - y)) <= 2
+            contagion = np.minimum(1.0, close[:, n:].sum(axis=1) / np.maximum(close[:, :n].sum(axis=1), 1))
         for unit, pressure in zip(isis_units, contagion.tolist(), strict=True):
             rate = isis.defection_rate(unit.morale, unit.supply, unit in self.unsupplied, pressure, day,
                                        bukamal_km[unit.flat], params, rules)
@@ -633,15 +632,16 @@ class CampaignModel(Model):
         oil_held = np.bincount(self.control_flat[self.oil_cells], weights=self.oil_values, minlength=N_CODES).tolist()
         recovery = [params.supply_recovery * economy.supply_multiplier(held, params, self.rules) for held in oil_held]
         self._oil_recruits(oil_held)
-        unsupplied = self.unsupplied
+        unsupplied, day, morale_recovery = self.unsupplied, self.day, params.morale_recovery
         for unit in self.units:
-            if unit in unsupplied:
+            if unsupplied and unit in unsupplied:
                 unit.supply = max(0.0, unit.supply - params.supply_decay)
                 unit.morale = max(0.0, unit.morale - params.isolation_morale_loss)
             else:
-                unit.supply = min(1.0, unit.supply + recovery[unit.code])
-            if unit.engaged_on != self.day:
-                unit.morale += params.morale_recovery * (unit.kind.morale - unit.morale)
+                supply = unit.supply + recovery[unit.code]
+                unit.supply = supply if supply < 1.0 else 1.0  # (min(1.0, supply), without the call)
+            if unit.engaged_on != day:
+                unit.morale += morale_recovery * (unit.kind.morale - unit.morale)
 
     def _oil_recruits(self, oil_held: list[float]) -> None:
         """R15: the fields' revenue pays new fighters for ISIS and the SDF (to their pools, formed into
@@ -657,29 +657,23 @@ class CampaignModel(Model):
     def _cut_off_units(self) -> set[Unit]:
         """Units whose cell is not joined to one of its side's sources through cells its side holds
         or no one holds (convoys cross the empty desert, not the enemy's ground)."""
-        from scipy import ndimage
+        from sim.supply_lines import SupplyLines
 
         cut = set()
         units_of: list[list[Unit]] = [[] for _ in range(N_CODES)]
         for unit in self.units:
             units_of[unit.code].append(unit)
-        eight = np.ones((3, 3), bool)
+        lines = SupplyLines(self.control)
         for code in range(1, N_CODES):
             mine = units_of[code]
             if not mine:
                 continue
-            passable = np.zeros(N_CODES, dtype=bool)
-            passable[[0, code]] = True  # its own ground and no one's
-            held = passable.take(self.control)
-            cells = [u.flat for u in mine]
-            held.reshape(-1)[cells] = True
-            flat = ndimage.label(held, structure=eight)[0].reshape(-1)
             if code == ISIS:
                 sources = self.held_town_cells(ISIS)
             else:
-                sources = np.array([self.place_flat[p] for p in SUPPLY_SOURCES.get(code, ()) if p in self.place_flat])
-            fed = set(flat[sources].tolist()) - {0} if len(sources) else set()
-            cut.update(u for u, piece in zip(mine, flat[cells].tolist(), strict=True) if piece not in fed)
+                sources = [self.place_flat[p] for p in SUPPLY_SOURCES.get(code, ()) if p in self.place_flat]
+            fed = lines.supplied(code, [u.flat for u in mine], sources)  # through its own or no one's ground
+            cut.update(u for u, ok in zip(mine, fed.tolist(), strict=True) if not ok)
         return cut
 
 

@@ -10,18 +10,19 @@ over in a day are remembered as they are struck and handled as index arrays and 
 day's work never scans the whole map. What depends on the map only (the nearest camp of each cell,
 the towns nearest a cell people flee, the valley cells near a militia's cell) is worked out once and
 kept (the last two for every model of the same map in the process, as sweeps run many), and the
-militias' footprint only when they have moved.
+militias' footprint and the sides' units near each valley cell only when units have moved. The two
+loops over cells, the marking of the cells near units and the sheltering of the fleeing, are compiled
+(``sim.population_kernels``).
 """
 
 from __future__ import annotations
-
-from array import array
 
 import numpy as np
 
 from sim.codes import Bank, Terrain, side_code
 from sim.events import spawn_at
 from sim.geography import layer
+from sim.population_kernels import mark_near, position_grid, shelter
 from sim.rules import population as tension_rules
 from sim.rules import sdf as sdf_rules
 
@@ -35,12 +36,45 @@ FAR = np.iinfo(np.int64).max  # a squared distance beyond any on the map
 #: the kind of unit a side's recruits form
 RECRUIT_KINDS = {SDF: ("sdf", "dmc_tribal"), ISIS: ("isis", "isis"), REGIME: ("regime", "ndf_militia")}
 SDF_GOODWILL = 0.001  # daily rise of attitude toward the SDF where it holds and tension is low (assumption)
+
+
+class RefugeRanking:
+    """The towns on a cell's side of the river, nearest first, for the cells ranked so far: row
+    ``row_of[cell]`` of ``order`` (its first ``lengths[row]`` entries), or -1 for a cell not yet ranked."""
+
+    def __init__(self, size: int, width: int):
+        self.row_of = np.full(size, -1, dtype=np.int64)
+        self.order = np.zeros((64, max(1, width)), dtype=np.int64)
+        self.lengths = np.zeros(64, dtype=np.int64)
+        self.rows = 0
+
+    def add(self, cells: list[int], towns: list[list[int]]) -> None:
+        """Rank ``cells``: each one's towns, nearest first."""
+        needed = self.rows + len(cells)
+        if needed > self.lengths.size:
+            grown = max(needed, 2 * self.lengths.size)
+            self.order = np.concatenate([self.order, np.zeros((grown - self.lengths.size, self.order.shape[1]),
+                                                              dtype=np.int64)])
+            self.lengths = np.concatenate([self.lengths, np.zeros(grown - self.lengths.size, dtype=np.int64)])
+        for cell, ranked in zip(cells, towns, strict=True):
+            row = self.rows
+            self.order[row, : len(ranked)] = ranked
+            self.lengths[row] = len(ranked)
+            self.row_of[cell] = row
+            self.rows += 1
+
+    def towns(self, cell: int) -> list[int]:
+        """A ranked cell's towns, nearest first."""
+        row = int(self.row_of[cell])
+        return self.order[row, : self.lengths[row]].tolist()
+
+
 #: per map (by id, with the map kept to tell a new map at a reused id): the towns nearest first and the
 #: valley positions within MILITIA_REACH, by cell, as far as models of that map have needed them
-_KNOWN_BY_MAP: dict[int, tuple[object, dict[int, array], dict[int, np.ndarray]]] = {}
+_KNOWN_BY_MAP: dict[int, tuple[object, dict[str, RefugeRanking], dict[int, np.ndarray]]] = {}
 
 
-def _known_for(layers) -> tuple[object, dict[int, list[int]], dict[int, np.ndarray]]:
+def _known_for(layers) -> tuple[object, dict[str, RefugeRanking], dict[int, np.ndarray]]:
     """What models of this map have worked out already (kept for the last two maps used)."""
     known = _KNOWN_BY_MAP.get(id(layers))
     if known is None or known[0] is not layers:
@@ -99,7 +133,10 @@ class PopulationModel:
         self.refuge_x, self.refuge_y = np.divmod(urban, model.ny)
         self.refuge_side = self.river_side[urban]
         self.refuges_on_side = np.bincount(self.refuge_side, minlength=max(Bank) + 1).tolist()
-        self.refuge_order: dict[int, array] = known[1]  # cell -> towns on its side of the river, nearest first
+        if "ranking" not in known[1]:
+            known[1]["ranking"] = RefugeRanking(self.residents_flat.size, max(self.refuges_on_side))
+        self.refuge_ranking: RefugeRanking = known[1]["ranking"]  # each cell's towns on its side, nearest first
+        self.unsafe = np.zeros(self.residents_flat.size, dtype=bool)  # (all False between flights)
         self.displaced = 0.0  # every flight counted
         self.to_camps = 0.0
         self.deaths = 0
@@ -114,7 +151,11 @@ class PopulationModel:
         self.last_unrest = np.full(size, LONG_AGO, dtype=np.int64)  # the last day of fighting, strikes or front near
         self.front_cells = max(1, round(params.front_flight_km / model.layers.frame.cell_km)) \
             if params.front_flight_km > 0 else 0
-        self.front_windows: dict[int, np.ndarray] = {}  # cell -> valley positions within front_flight_km
+        self.valley_position_grid = position_grid(size, self.valley_cells)  # cell -> position in the valley, or -1
+        self.near = np.zeros(self.valley_cells.size, dtype=np.uint8)  # by valley cell, sides with units near it
+        self.near_seen = -1  # the model's layout_version when ``near`` was marked
+        self.hostile_key: bytes | None = None  # the relations' hostility when ``hostile_bits`` was made
+        self.hostile_bits = np.zeros(0, dtype=np.uint8)
 
     def _nearest_camps(self, nx: int, ny: int) -> np.ndarray | None:
         """The camp nearest to each cell (flat; the first of equals), or None on a map without camps."""
@@ -215,14 +256,20 @@ class PopulationModel:
         fought = self._flight_rates()
         cells, share = self._front_and_pause_rates()  # map order
         if fought:  # the larger of the two shares where both apply
-            fought_cells = np.array(sorted(fought), dtype=np.int64)
-            fought_share = 1.0 - np.exp(-params.flee_rate * np.array([fought[cell] for cell in fought_cells.tolist()]))
-            both = np.union1d(cells, fought_cells)
-            merged = np.zeros(both.size)
-            merged[np.searchsorted(both, cells)] = share
-            at = np.searchsorted(both, fought_cells)
-            merged[at] = np.maximum(merged[at], fought_share)
-            cells, share = both, merged
+            ordered = sorted(fought)
+            fought_cells = np.array(ordered, dtype=np.int64)
+            fought_share = 1.0 - np.exp(-params.flee_rate * np.array([fought[cell] for cell in ordered]))
+            if cells.size:
+                both = np.concatenate((cells, fought_cells))
+                both.sort()
+                both = both[np.concatenate(([True], both[1:] != both[:-1]))]  # ascending, each cell once
+                merged = np.zeros(both.size)
+                merged[np.searchsorted(both, cells)] = share
+                at = np.searchsorted(both, fought_cells)
+                merged[at] = np.maximum(merged[at], fought_share)
+                cells, share = both, merged
+            else:
+                cells, share = fought_cells, fought_share
         if not cells.size:
             return
         self.last_unrest[cells] = model.day
@@ -235,7 +282,7 @@ class PopulationModel:
         self.displaced += float(left)
         hosted_leaving = self.hosted[cells] * (leaving / np.maximum(self.residents_flat[cells] + leaving, 1e-9))
         self.hosted[cells] -= hosted_leaving  # displaced again: already away from home
-        np.add.at(self.away, cells, leaving - hosted_leaving)
+        self.away[cells] += leaving - hosted_leaving  # (each cell once)
         to_camp = self._to_camps(cells, leaving)
         self._shelter(cells, leaving - to_camp)
 
@@ -286,38 +333,51 @@ class PopulationModel:
         and their rates (above zero)."""
         model = self.model
         params = model.params
-        if not self.front_cells or (params.front_flee_rate <= 0 and not model.pausing_sides()):
+        pausing = model.pausing_sides()
+        if not self.front_cells or (params.front_flee_rate <= 0 and not pausing):
             return np.zeros(0, dtype=np.int64), np.zeros(0)
         v = self.valley_cells
-        control = model.control_flat[v]
-        pausing = model.pausing_sides()
-        hostile = model.relations.hostile
-        threatened = np.zeros(v.size, dtype=bool)
-        evacuated = np.zeros(v.size, dtype=bool)
-        for code, cells in enumerate(model.units_by_cell):
-            if not code or not cells:
-                continue
-            near = np.zeros(v.size, dtype=bool)
-            near[np.concatenate([self._front_window(cell) for cell in cells])] = True
-            enemy_ground = near & hostile[code][control]
-            threatened |= enemy_ground
-            if code in pausing:
-                evacuated |= enemy_ground
+        holder = model.control_flat[v]
+        near = self._units_near()  # by valley cell, the bits of the sides with units within reach
+        enemy_near = near & self._hostile_bits()[holder]  # ... of the sides hostile to its holder
+        threatened = enemy_near != 0
         people = self.residents_flat[v] > 1.0
-        rates = np.where(evacuated, max(params.evacuation_rate, params.front_flee_rate), params.front_flee_rate)
-        leaving = (threatened | evacuated) & people & (rates > 0)
-        return v[leaving], rates[leaving]
+        pause_bits = sum(1 << code for code in pausing if 0 < code < 8)
+        if pause_bits:
+            evacuated = (enemy_near & np.uint8(pause_bits)) != 0
+            rates = np.where(evacuated, max(params.evacuation_rate, params.front_flee_rate), params.front_flee_rate)
+            leaving = threatened & people & (rates > 0)
+            return v[leaving], rates[leaving]
+        if params.front_flee_rate <= 0:
+            return np.zeros(0, dtype=np.int64), np.zeros(0)
+        leaving = np.flatnonzero(threatened & people)
+        return v[leaving], np.full(leaving.size, params.front_flee_rate)
 
-    def _front_window(self, cell: int) -> np.ndarray:
-        """Positions in ``valley_cells`` within ``front_flight_km`` (a square of cells) of a cell (kept)."""
-        found = self.front_windows.get(cell)
-        if found is None:
-            x, y = divmod(cell, self.model.ny)
-            valley_x, valley_y = self.valley_xy
-            reach = self.front_cells
-            found = np.flatnonzero((np.abs(valley_x - x) <= reach) & (np.abs(valley_y - y) <= reach))
-            self.front_windows[cell] = found
-        return found
+    def _units_near(self) -> np.ndarray:
+        """By valley cell, the bits (``1 << code``) of the sides with units within ``front_flight_km`` (a
+        square of cells); worked out again only when units moved, came or went."""
+        model = self.model
+        if model.layout_version != self.near_seen:
+            self.near_seen = model.layout_version
+            cells, bits = [], []
+            for code, standing in enumerate(model.units_by_cell):
+                if code and standing:
+                    cells.extend(standing)
+                    bits.extend([1 << code] * len(standing))
+            mark_near(np.array(cells, dtype=np.int64), np.array(bits, dtype=np.uint8), self.valley_position_grid,
+                      model.nx, model.ny, self.front_cells, self.near)
+        return self.near
+
+    def _hostile_bits(self) -> np.ndarray:
+        """By holder's code, the bits (``1 << code``) of the sides hostile to it."""
+        hostile = self.model.relations.hostile
+        key = hostile.tobytes()
+        if key != self.hostile_key:
+            self.hostile_key = key
+            codes = np.arange(hostile.shape[0])
+            weights = np.where(codes > 0, 1 << codes, 0)
+            self.hostile_bits = (hostile.astype(np.int64) * weights[:, None]).sum(axis=0).astype(np.uint8)
+        return self.hostile_bits
 
     def _come_home(self) -> None:
         """People displaced from a place quiet for ``return_quiet_days`` (no fighting, no strike, no
@@ -353,33 +413,25 @@ class PopulationModel:
     def _shelter(self, cells: np.ndarray, people: np.ndarray) -> None:
         """People fleeing ``cells`` go to the nearest town on their side of the river that nobody
         flees today; with none, they stay."""
-        cells = cells.tolist()
-        unranked = [cell for cell in cells if cell not in self.refuge_order]
-        if unranked:
-            self._rank_refuges(np.array(unranked, dtype=np.int64))
-        unsafe = set(cells)
-        targets = []
-        for cell in cells:
-            for town in self.refuge_order[cell]:
-                if town not in unsafe:
-                    targets.append(town)
-                    break
-            else:
-                targets.append(cell)  # nowhere to go: they stay
-        np.add.at(self.residents_flat, targets, people)
-        np.add.at(self.hosted, targets, people)
+        ranking = self.refuge_ranking
+        unranked = cells[ranking.row_of[cells] < 0]
+        if unranked.size:
+            self._rank_refuges(unranked)
+        shelter(cells, people, ranking.order, ranking.lengths, ranking.row_of, self.unsafe, self.residents_flat,
+                self.hosted)
 
     def _rank_refuges(self, cells: np.ndarray) -> None:
         """Rank, for each of ``cells``, the towns on its side of the river, nearest first (equals in
-        map order), and keep the ranking in ``refuge_order``."""
+        map order), and keep the ranking in ``refuge_ranking``."""
         x, y = np.divmod(cells, self.model.ny)
         squared = (x[:, None] - self.refuge_x[None, :]) ** 2 + (y[:, None] - self.refuge_y[None, :]) ** 2
         sides = self.river_side[cells]
         squared[sides[:, None] != self.refuge_side[None, :]] = FAR  # towns across the river rank last...
         nearest_first = np.argsort(squared, axis=1, kind="stable")[:, : max(self.refuges_on_side)]
         ranked = self.refuges[nearest_first].tolist()
-        for cell, side, towns in zip(cells.tolist(), sides.tolist(), ranked, strict=True):
-            self.refuge_order[cell] = array("i", towns[: self.refuges_on_side[side]])  # ...and are cut off
+        on_side = self.refuges_on_side
+        self.refuge_ranking.add(cells.tolist(), [towns[: on_side[side]] for side, towns in
+                                                 zip(sides.tolist(), ranked, strict=True)])  # ...and are cut off
 
     # ----- R11 and attitudes ----------------------------------------------------------------
     def _tension_and_attitudes(self, sdf_held: np.ndarray) -> np.ndarray:

@@ -3,7 +3,8 @@ dated events and map snapshots; turned into the run's tables at the end.
 
 Daily figures go into preallocated numpy arrays (no per-agent data collection), so recording
 costs a few counts a day: the cells each side holds are counted once, then kept up to date from
-the cells whose controller changed since the day before (none, on about half the days).
+the cells whose controller changed since the day before (none, on about half the days); the residents
+of each side's ground are added up in one compiled pass (``sim.population_kernels.sum_by_code``).
 """
 
 from __future__ import annotations
@@ -13,10 +14,12 @@ import pandas as pd
 
 from sim.calendar import iso
 from sim.codes import SIDES, Bank, Terrain, side_code, side_name
+from sim.population_kernels import sum_by_code
 from sim.rules import regime as regime_rules
 
 REGIME, SDF, ISIS = side_code("regime"), side_code("sdf"), side_code("isis")
 N_CODES = len(SIDES) + 1
+assert N_CODES <= 8, "sum_by_code adds up the residents of at most eight codes"
 LEDGER_COLUMNS = ("killed", "defected", "recruited", "arrived", "withdrawn")
 #: the whole map's population figures of a day, as the timeseries names them
 POPULATION_COLUMNS = ("population", "displaced_cum", "civilian_deaths_cum", "in_camps", "displaced_now",
@@ -136,7 +139,7 @@ class Recorder:
             people.total, people.displaced, people.deaths, people.in_camps, people.displaced_now, people.returned,
             camps.get(place.get("hol_camp"), 0.0), camps.get(place.get("abu_khashab_camp"), 0.0),
             people.air_deaths.get(REGIME, 0), people.air_deaths.get(SDF, 0))
-        self.residents_held[day] = np.bincount(model.control_flat, weights=residents, minlength=N_CODES)
+        sum_by_code(model.control_flat, residents, self.residents_held[day])  # = np.bincount(control, residents)
 
     def _count_changes(self, control: np.ndarray) -> bool:
         """Bring the counts of cells held up to ``control`` (counted in full the first time); whether
@@ -152,14 +155,12 @@ class Recorder:
             return True
         before = np.frombuffer(then, dtype=control.dtype)
         cells = np.flatnonzero(control != before)
-        held, valley_held = self.held_cells, self.valley_held_cells
-        changes = zip(before[cells].tolist(), control[cells].tolist(), self.is_valley[cells].tolist(), strict=True)
-        for old, new, in_valley in changes:
-            held[old] -= 1
-            held[new] += 1
-            if in_valley:
-                valley_held[old] -= 1
-                valley_held[new] += 1
+        old, new = before[cells], control[cells]
+        in_valley = self.is_valley[cells]
+        gained = np.bincount(new, minlength=N_CODES) - np.bincount(old, minlength=N_CODES)
+        gained_valley = np.bincount(new[in_valley], minlength=N_CODES) - np.bincount(old[in_valley], minlength=N_CODES)
+        self.held_cells = np.add(self.held_cells, gained).tolist()
+        self.valley_held_cells = np.add(self.valley_held_cells, gained_valley).tolist()
         return True
 
     def _places(self, day: int, control: np.ndarray) -> None:
