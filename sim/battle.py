@@ -79,7 +79,8 @@ def fight(model) -> None:
     for engagement in engagements:
         if engagement.kind in ("attack", "counterattack"):
             seize(model, engagement)
-    for unit in [u for u in model.units if u.strength < model.params.min_unit_fighters]:
+    minimum = model.params.min_unit_fighters
+    for unit in [u for u in model.units if u.strength < minimum]:
         model.break_up(unit)
 
 
@@ -129,15 +130,21 @@ def counterattackers(model, holding: list[Unit]) -> list[tuple[Unit, int]]:
     # each unit's uniform of the day, as draws.uniform("combat", day, unit_id) gives it
     draws = model.draws.uniforms("combat", model.day, max([u.unique_id for u in holding]) + 1)
     params, rules = model.params, model.rules
-    air = model.sortie_budgets()
-    chosen = []
+    targets = []  # (unit, the enemy cell it would strike)
     for unit in holding:
         if not near_enemy(model, unit) or unit.morale < params.retreat_morale:
             continue
         target = weakest_hostile_neighbour(model, unit)
-        if target is None:
-            continue
-        enemies = [u for u in model.units_at(target) if model.relations.hostile[unit.code, u.code]]
+        if target is not None:
+            targets.append((unit, target))
+    if not targets:
+        return []
+    by_cell = units_in(model.units, {target for _, target in targets})
+    air = model.sortie_budgets()
+    hostile = side_tables(model).hostile
+    chosen = []
+    for unit, target in targets:
+        enemies = [u for u in by_cell.get(target, ()) if hostile[unit.code][u.code]]
         enemy_power = sum(u.strength * u.effectiveness * (params.newly_arrived_power
                                                           if model.day - u.arrived_on < params.newly_arrived_days
                                                           else 1.0) for u in enemies)
