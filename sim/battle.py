@@ -127,8 +127,6 @@ def counterattackers(model, holding: list[Unit]) -> list[tuple[Unit, int]]:
     local odds (newly arrived enemies count for less) and by whether the enemy's air is up today."""
     if not holding:
         return []
-    # each unit's uniform of the day, as draws.uniform("combat", day, unit_id) gives it
-    draws = model.draws.uniforms("combat", model.day, max([u.unique_id for u in holding]) + 1)
     params, rules = model.params, model.rules
     targets = []  # (unit, the enemy cell it would strike)
     for unit in holding:
@@ -139,6 +137,8 @@ def counterattackers(model, holding: list[Unit]) -> list[tuple[Unit, int]]:
             targets.append((unit, target))
     if not targets:
         return []
+    # each unit's uniform of the day, as draws.uniform("combat", day, unit_id) gives it
+    draws = model.draws.uniforms("combat", model.day, max([u.unique_id for u, _ in targets]) + 1)
     by_cell = units_in(model.units, {target for _, target in targets})
     air = model.sortie_budgets()
     hostile = side_tables(model).hostile
@@ -414,8 +414,12 @@ def retreat_cell(model, unit: Unit) -> int | None:
         if best_score is not None and score > best_score:
             continue
         # only a better cell is asked whether the enemy holds it and whether the unit fits there
-        if not any(row[cell] for row in hostile_rows) and unit.fits(cell):
-            best, best_score = cell, score
+        for row in hostile_rows:
+            if row[cell]:
+                break
+        else:
+            if unit.fits(cell):
+                best, best_score = cell, score
     return best
 
 

@@ -46,8 +46,9 @@ class AirCampaign:
                 if moved is None:
                     engaged_cells = {e.target for e in engagements} | {u.flat for e in engagements for u in e.attackers}
                     engaged_units = {u.unique_id for e in engagements for u in (*e.attackers, *e.defenders)}
-                    dawn = self.dawn_cells
-                    moved = [u for u in model.units if dawn.get(u.unique_id, u.flat) != u.flat]
+                    dawn, day = self.dawn_cells, model.day  # a unit that moved since dawn arrived today
+                    moved = [u for u in model.units
+                             if u.arrived_on == day and dawn.get(u.unique_id, u.flat) != u.flat]
                 candidates = {
                     "close_support": targeting.close_support_targets(model, code, engagements, tables),
                     "concentration": targeting.concentration_targets(model, code, engaged_cells, tables),
