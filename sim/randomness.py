@@ -28,7 +28,7 @@ class KeyedDraws:
         self._uniforms: dict[tuple[str, int], np.ndarray] = {}
         self._counter = [0, 0, 0, 0]
         self._states = {  # each stream's fresh state, reused for every reset (building one is slower); plain
-            # lists rather than arrays, which the state setter reads word by word far faster
+            # lists rather than arrays, which the state setter reads word by word faster
             name: {"bit_generator": "Philox", "state": {"counter": self._counter, "key": key.tolist()},
                    "buffer": [0, 0, 0, 0], "buffer_pos": 4, "has_uint32": 0, "uinteger": 0}
             for name, key in self._keys.items()}
