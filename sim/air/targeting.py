@@ -140,9 +140,15 @@ def assign(model, force, available: int, candidates: dict[str, list[Target]]) ->
         return [], 0  # nothing to strike: every sortie is left over
     params = model.params
     cap = max(params.min_target_sorties, int(params.max_target_share * available))
-    threshold = force.civilian_threshold(params) * model.layers.frame.cell_area_km2  # residents per cell
+    memo = doctrine_memo(model)
+    threshold = memo.get((force.name, "threshold"))
+    if threshold is None:  # residents per cell
+        threshold = memo[force.name, "threshold"] = force.civilian_threshold(params) * model.layers.frame.cell_area_km2
+    quotas = memo.get((force.name, available))
+    if quotas is None:
+        quotas = memo[force.name, available] = apportion(
+            available, list(force.mission_shares(params)), [available] * len(MISSIONS))
     residents = model.population.residents_flat
-    quotas = apportion(available, list(force.mission_shares(params)), [available] * len(MISSIONS))
     for mission in MISSIONS:
         for target in candidates.get(mission, ()):
             target.too_crowded = residents.item(target.cell) > threshold
@@ -168,3 +174,12 @@ def assign(model, force, available: int, candidates: dict[str, list[Target]]) ->
             left -= sorties
     struck = [t for mission in MISSIONS for t in candidates.get(mission, ()) if t.sorties > 0]
     return struck, withheld
+
+
+def doctrine_memo(model) -> dict:
+    """What assign works out from the doctrine alone (each air force's civilian threshold per cell, its
+    mission quotas of a number of sorties), kept on the model for as long as its parameters stay."""
+    memo = getattr(model, "_air_doctrine_memo", None)
+    if memo is None or memo["params"] is not model.params:
+        memo = model._air_doctrine_memo = {"params": model.params}
+    return memo
