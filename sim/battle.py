@@ -128,10 +128,13 @@ def counterattackers(model, holding: list[Unit]) -> list[tuple[Unit, int]]:
     if not holding:
         return []
     params, rules = model.params, model.rules
+    hostile_cells = model.hostile_unit_cells(ISIS_CODE)  # the holding units are ISIS's; none moves here
+    neighbours, retreat_morale = model.neighbour_lists, params.retreat_morale
     targets = []  # (unit, the enemy cell it would strike)
     for unit in holding:
-        if not near_enemy(model, unit) or unit.morale < params.retreat_morale:
-            continue
+        flat = unit.flat
+        if unit.morale < retreat_morale or (flat not in hostile_cells and hostile_cells.isdisjoint(neighbours[flat])):
+            continue  # shaken, or no enemy in its cell or next to it
         target = weakest_hostile_neighbour(model, unit)
         if target is not None:
             targets.append((unit, target))
@@ -153,12 +156,6 @@ def counterattackers(model, holding: list[Unit]) -> list[tuple[Unit, int]]:
         if isis.counterattacks(draws.item(unit.unique_id), odds, air_up, params, rules):
             chosen.append((unit, target))
     return chosen
-
-
-def near_enemy(model, unit: Unit) -> bool:
-    """Whether units hostile to the unit stand in its cell or next to it."""
-    hostile = model.hostile_unit_cells(unit.code)
-    return unit.flat in hostile or not hostile.isdisjoint(model.neighbour_lists[unit.flat])
 
 
 def units_in(units: list[Unit], cells: set[int]) -> dict[int, list[Unit]]:
