@@ -246,7 +246,7 @@ def resolve(model, e: Engagement, pressed: dict) -> None:
     if attack_side.strength <= 0:
         return
     defence = defence_multiplier(model, e.target, defenders)
-    if defenders and defenders[0].code == ISIS_CODE and retreat_cell(model, defenders[0]) is None:
+    if defenders and defenders[0].code == ISIS_CODE and not can_withdraw(model, defenders[0]):
         defence *= 1.0 + isis.last_stand_defence(params, model.rules)  # nowhere to go: a last stand
     rng = model.draws.generator("combat", model.day, e.target, e.attacker)
     outcome = combat.resolve(
@@ -418,6 +418,24 @@ def retreat_cell(model, unit: Unit) -> int | None:
             if unit.fits(cell):
                 best, best_score = cell, score
     return best
+
+
+def can_withdraw(model, unit: Unit) -> bool:
+    """Whether the unit has a cell to withdraw to (``retreat_cell`` finds one): a neighbouring cell it
+    may enter, that the enemy does not hold and that it fits in; which one is best is not asked."""
+    hostile_rows = [memoryview(model.occupancy[h]) for h in model.hostile_code_lists[unit.code]]
+    blocked = memoryview(model.blocked[unit.code])
+    passable = memoryview(model.network.passable)
+    for cell in model.neighbour_lists[unit.flat]:
+        if cell < 0 or not passable[cell] or blocked[cell]:
+            continue
+        for row in hostile_rows:
+            if row[cell]:
+                break
+        else:
+            if unit.fits(cell):
+                return True
+    return False
 
 
 def hostile_units_around(hostile_rows: list[memoryview], ring: tuple[int, ...], enough: int | None) -> int:
