@@ -48,23 +48,24 @@ def apportion(total: int, weights: list[float], caps: list[int]) -> list[int]:
     open_ = [i for i, (w, c) in enumerate(zip(weights, caps, strict=True)) if w > 0 and c > 0]
     left = total
     while left > 0 and open_:
-        weight = sum([weights[i] for i in open_])
-        quotas = [left * weights[i] / weight for i in open_]
+        chosen = [weights[i] for i in open_]
+        weight = sum(chosen)
+        quotas = [left * w / weight for w in chosen]
         given = [int(q) for q in quotas]
         extra = left - sum(given)
         if extra:  # the largest remainders (a stable sort: ties to the first) get one more
             for k in sorted(range(len(open_)), key=lambda k: given[k] - quotas[k])[:extra]:
                 given[k] += 1
-        still_open = []
-        for k, i in enumerate(open_):
-            take = min(given[k], caps[i] - shares[i])
+        capped = False
+        for i, take in zip(open_, given, strict=True):
+            room = caps[i] - shares[i]
+            if take >= room:
+                take, capped = room, True
             shares[i] += take
             left -= take
-            if shares[i] < caps[i]:
-                still_open.append(i)
-        if len(still_open) == len(open_):
+        if not capped:
             break  # no target was capped: everything was given
-        open_ = still_open
+        open_ = [i for i in open_ if shares[i] < caps[i]]
     return shares
 
 
