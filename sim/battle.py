@@ -79,7 +79,8 @@ def fight(model) -> None:
     for engagement in engagements:
         if engagement.kind in ("attack", "counterattack"):
             seize(model, engagement)
-    for unit in [u for u in model.units if u.strength < model.params.min_unit_fighters]:
+    minimum = model.params.min_unit_fighters
+    for unit in [u for u in model.units if u.strength < minimum]:
         model.break_up(unit)
 
 
@@ -126,18 +127,27 @@ def counterattackers(model, holding: list[Unit]) -> list[tuple[Unit, int]]:
     local odds (newly arrived enemies count for less) and by whether the enemy's air is up today."""
     if not holding:
         return []
-    # each unit's uniform of the day, as draws.uniform("combat", day, unit_id) gives it
-    draws = model.draws.uniforms("combat", model.day, max([u.unique_id for u in holding]) + 1)
     params, rules = model.params, model.rules
-    air = model.sortie_budgets()
-    chosen = []
+    hostile_cells = model.hostile_unit_cells(ISIS_CODE)  # the holding units are ISIS's; none moves here
+    neighbours, retreat_morale = model.neighbour_lists, params.retreat_morale
+    targets = []  # (unit, the enemy cell it would strike)
     for unit in holding:
-        if not near_enemy(model, unit) or unit.morale < params.retreat_morale:
-            continue
+        flat = unit.flat
+        if unit.morale < retreat_morale or (flat not in hostile_cells and hostile_cells.isdisjoint(neighbours[flat])):
+            continue  # shaken, or no enemy in its cell or next to it
         target = weakest_hostile_neighbour(model, unit)
-        if target is None:
-            continue
-        enemies = [u for u in model.units_at(target) if model.relations.hostile[unit.code, u.code]]
+        if target is not None:
+            targets.append((unit, target))
+    if not targets:
+        return []
+    # each unit's uniform of the day, as draws.uniform("combat", day, unit_id) gives it
+    draws = model.draws.uniforms("combat", model.day, max([u.unique_id for u, _ in targets]) + 1)
+    by_cell = units_in(model.units, {target for _, target in targets})
+    air = model.sortie_budgets()
+    hostile = side_tables(model).hostile
+    chosen = []
+    for unit, target in targets:
+        enemies = [u for u in by_cell.get(target, ()) if hostile[unit.code][u.code]]
         enemy_power = sum(u.strength * u.effectiveness * (params.newly_arrived_power
                                                           if model.day - u.arrived_on < params.newly_arrived_days
                                                           else 1.0) for u in enemies)
@@ -146,12 +156,6 @@ def counterattackers(model, holding: list[Unit]) -> list[tuple[Unit, int]]:
         if isis.counterattacks(draws.item(unit.unique_id), odds, air_up, params, rules):
             chosen.append((unit, target))
     return chosen
-
-
-def near_enemy(model, unit: Unit) -> bool:
-    """Whether units hostile to the unit stand in its cell or next to it."""
-    hostile = model.hostile_unit_cells(unit.code)
-    return unit.flat in hostile or not hostile.isdisjoint(model.neighbour_lists[unit.flat])
 
 
 def units_in(units: list[Unit], cells: set[int]) -> dict[int, list[Unit]]:
@@ -242,7 +246,7 @@ def resolve(model, e: Engagement, pressed: dict) -> None:
     if attack_side.strength <= 0:
         return
     defence = defence_multiplier(model, e.target, defenders)
-    if defenders and defenders[0].code == ISIS_CODE and retreat_cell(model, defenders[0]) is None:
+    if defenders and defenders[0].code == ISIS_CODE and not can_withdraw(model, defenders[0]):
         defence *= 1.0 + isis.last_stand_defence(params, model.rules)  # nowhere to go: a last stand
     rng = model.draws.generator("combat", model.day, e.target, e.attacker)
     outcome = combat.resolve(
@@ -407,9 +411,31 @@ def retreat_cell(model, unit: Unit) -> int | None:
         if best_score is not None and score > best_score:
             continue
         # only a better cell is asked whether the enemy holds it and whether the unit fits there
-        if not any(row[cell] for row in hostile_rows) and unit.fits(cell):
-            best, best_score = cell, score
+        for row in hostile_rows:
+            if row[cell]:
+                break
+        else:
+            if unit.fits(cell):
+                best, best_score = cell, score
     return best
+
+
+def can_withdraw(model, unit: Unit) -> bool:
+    """Whether the unit has a cell to withdraw to (``retreat_cell`` finds one): a neighbouring cell it
+    may enter, that the enemy does not hold and that it fits in; which one is best is not asked."""
+    hostile_rows = [memoryview(model.occupancy[h]) for h in model.hostile_code_lists[unit.code]]
+    blocked = memoryview(model.blocked[unit.code])
+    passable = memoryview(model.network.passable)
+    for cell in model.neighbour_lists[unit.flat]:
+        if cell < 0 or not passable[cell] or blocked[cell]:
+            continue
+        for row in hostile_rows:
+            if row[cell]:
+                break
+        else:
+            if unit.fits(cell):
+                return True
+    return False
 
 
 def hostile_units_around(hostile_rows: list[memoryview], ring: tuple[int, ...], enough: int | None) -> int:

@@ -26,10 +26,11 @@ class KeyedDraws:
                       for name, child in zip(STREAMS, children, strict=True)}
         self._generators = {name: np.random.Generator(np.random.Philox(key=key)) for name, key in self._keys.items()}
         self._uniforms: dict[tuple[str, int], np.ndarray] = {}
-        self._counter = np.zeros(4, dtype=np.uint64)
-        self._states = {  # each stream's fresh state, reused for every reset (building one is slower)
-            name: {"bit_generator": "Philox", "state": {"counter": self._counter, "key": key},
-                   "buffer": np.zeros(4, dtype=np.uint64), "buffer_pos": 4, "has_uint32": 0, "uinteger": 0}
+        self._counter = [0, 0, 0, 0]
+        self._states = {  # each stream's fresh state, reused for every reset (building one is slower); plain
+            # lists rather than arrays, which the state setter reads word by word faster
+            name: {"bit_generator": "Philox", "state": {"counter": self._counter, "key": key.tolist()},
+                   "buffer": [0, 0, 0, 0], "buffer_pos": 4, "has_uint32": 0, "uinteger": 0}
             for name, key in self._keys.items()}
 
     def generator(self, stream: str, day: int, *keys: int) -> np.random.Generator:
@@ -43,9 +44,9 @@ class KeyedDraws:
         if len(keys) > 2:
             raise ValueError(f"a draw is addressed by a day and at most two keys, not {len(keys)}")
         counter = self._counter  # set in place: the state setter copies it into the bit generator
-        counter[0], counter[1] = 0, day
-        counter[2] = keys[0] if keys else 0
-        counter[3] = keys[1] if len(keys) > 1 else 0
+        counter[1] = int(day)
+        counter[2] = int(keys[0]) if keys else 0
+        counter[3] = int(keys[1]) if len(keys) > 1 else 0
         generator = self._generators[stream]
         generator.bit_generator.state = self._states[stream]
         return generator

@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from sim.agents import ATTACK, DEFEND, MOVE
+from sim.battle import can_withdraw, retreat_cell
 from sim.codes import Terrain, side_code
 from sim.control import close_pockets
 from sim.geography import MapLayers
@@ -316,3 +317,18 @@ def test_a_unit_that_cannot_get_into_action_is_held_back_and_sent_elsewhere():
     beyond, elsewhere = np.array([20 * model.ny + 6]), np.array([1 * model.ny + 8])
     assign_in_order(staff, [late], [("test", beyond), ("elsewhere", elsewhere)])
     assert late.objective is not None and late.objective.key == "elsewhere"
+
+
+def test_a_unit_can_withdraw_exactly_when_a_retreat_cell_is_found():
+    """can_withdraw (the last stand's question) agrees with retreat_cell for every unit, day after day."""
+    model = CampaignModel(rng=3, days=90)
+    checked = cornered = 0
+    while model.running:
+        model.step()
+        for each in model.units:
+            found = retreat_cell(model, each)
+            assert can_withdraw(model, each) == (found is not None)
+            checked += 1
+            cornered += found is None
+    model.release()
+    assert checked and cornered  # both answers were asked for

@@ -34,30 +34,31 @@ class AirCampaign:
 
         model = self.model
         tables = side_tables(model)
-        engaged_cells = {e.target for e in engagements} | {u.flat for e in engagements for u in e.attackers}
-        engaged_units = {u.unique_id for e in engagements for u in (*e.attackers, *e.defenders)}
-        dawn = self.dawn_cells
-        moved = [u for u in model.units if dawn.get(u.unique_id, u.flat) != u.flat]
-        by_cell: dict[int, list] = {}
-        for unit in model.units:
-            by_cell.setdefault(unit.flat, []).append(unit)
+        budgets = sortie_budgets(model)
+        engaged_cells = engaged_units = moved = None  # worked out for the first air force with sorties
         for force in AIR_FORCES:
             code = force.code
-            budget = sortie_budgets(model)[code]
+            budget = budgets[code]
             available = self.carried[code] + budget
             whole = int(available + 1e-9)
             struck, withheld = [], 0
             if whole > 0:
+                if moved is None:
+                    engaged_cells = {e.target for e in engagements} | {u.flat for e in engagements for u in e.attackers}
+                    engaged_units = {u.unique_id for e in engagements for u in (*e.attackers, *e.defenders)}
+                    dawn, day = self.dawn_cells, model.day  # a unit that moved since dawn arrived today
+                    moved = [u for u in model.units
+                             if u.arrived_on == day and dawn.get(u.unique_id, u.flat) != u.flat]
                 candidates = {
                     "close_support": targeting.close_support_targets(model, code, engagements, tables),
-                    "concentration": targeting.concentration_targets(model, code, engaged_cells, by_cell, tables),
+                    "concentration": targeting.concentration_targets(model, code, engaged_cells, tables),
                     "interdiction": targeting.interdiction_targets(model, code, moved, engaged_units, tables),
                 }
                 if model.weather_areas:  # no strikes where the weather grounds this air force
                     candidates = {mission: [t for t in targets if not grounded_over(model, code, t.cell)]
                                   for mission, targets in candidates.items()}
                 struck, withheld = targeting.assign(model, force, whole, candidates)
-            flown = sum(t.sorties for t in struck)
+            flown = sum([t.sorties for t in struck])
             self._settle(code, budget, available, flown, withheld)
             for target in struck:
                 if target.mission == "close_support":

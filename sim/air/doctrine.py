@@ -62,8 +62,12 @@ def planned_sorties(force: AirForce, day: int, params, rules) -> float:
 def sortie_budgets(model, day: int | None = None) -> dict[int, float]:
     """Each air force's sorties for ``day`` (today by default), by the code of the side it flies for:
     its planned sorties, times the share still flying under the weather (a scenario's ``weather``
-    events), none while its side holds a humanitarian pause."""
+    events), none while its side holds a humanitarian pause. The answer for the last day asked is
+    kept on the model (the weather and pauses are fixed when it is built): read it, do not change it."""
     day = model.day if day is None else day
+    last = getattr(model, "_air_budgets", None)  # the last day asked: a day's budgets are asked for more than once
+    if last is not None and last[0] == day:
+        return last[1]
     budgets = {}
     for force in AIR_FORCES:
         sorties = planned_sorties(force, day, model.params, model.rules)
@@ -73,6 +77,7 @@ def sortie_budgets(model, day: int | None = None) -> dict[int, float]:
         if force.code in model.pausing_sides(day):
             sorties = 0.0
         budgets[force.code] = sorties
+    model._air_budgets = (day, budgets)
     return budgets
 
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from sim.air.doctrine import MISSIONS
 from sim.codes import Terrain, side_code
 
-OPPOSITION = side_code("opposition")
+OPPOSITION, SDF = side_code("opposition"), side_code("sdf")
 
 
 @dataclass
@@ -42,26 +42,30 @@ def apportion(total: int, weights: list[float], caps: list[int]) -> list[int]:
     """Share ``total`` whole sorties among targets in proportion to ``weights`` by largest remainders
     (ties to the first), none above its cap; what a capped target cannot take goes to the others.
     Returns the shares, whose sum is ``total`` or, if the caps do not allow it, the sum of the caps."""
+    if not weights:
+        return []
     shares = [0] * len(weights)
     open_ = [i for i, (w, c) in enumerate(zip(weights, caps, strict=True)) if w > 0 and c > 0]
     left = total
     while left > 0 and open_:
-        weight = sum(weights[i] for i in open_)
-        quotas = [left * weights[i] / weight for i in open_]
+        chosen = [weights[i] for i in open_]
+        weight = sum(chosen)
+        quotas = [left * w / weight for w in chosen]
         given = [int(q) for q in quotas]
-        by_remainder = sorted(range(len(open_)), key=lambda k: (given[k] - quotas[k], k))
-        for k in by_remainder[: left - sum(given)]:
-            given[k] += 1
-        still_open = []
-        for k, i in enumerate(open_):
-            take = min(given[k], caps[i] - shares[i])
+        extra = left - sum(given)
+        if extra:  # the largest remainders (a stable sort: ties to the first) get one more
+            for k in sorted(range(len(open_)), key=lambda k: given[k] - quotas[k])[:extra]:
+                given[k] += 1
+        capped = False
+        for i, take in zip(open_, given, strict=True):
+            room = caps[i] - shares[i]
+            if take >= room:
+                take, capped = room, True
             shares[i] += take
             left -= take
-            if shares[i] < caps[i]:
-                still_open.append(i)
-        if len(still_open) == len(open_):
+        if not capped:
             break  # no target was capped: everything was given
-        open_ = still_open
+        open_ = [i for i in open_ if shares[i] < caps[i]]
     return shares
 
 
@@ -74,13 +78,17 @@ def close_support_targets(model, code: int, engagements, tables) -> list[Target]
     for e in engagements:
         if not e.defenders or e.kind in ("incident", "raid"):
             continue
-        size = sum([u.strength for u in e.attackers]) + sum([u.strength for u in e.defenders])
         if supported[e.attacker] and hostile[e.defender]:
-            targets.append(Target("close_support", e.target, e.defender, size, e, e.attacker))
-        elif hostile[e.attacker] and (supported[e.defender] or (code == side_code("sdf") and in_tanf_zone(model, e))):
+            targets.append(Target("close_support", e.target, e.defender, engagement_size(e), e, e.attacker))
+        elif hostile[e.attacker] and (supported[e.defender] or (code == SDF and in_tanf_zone(model, e))):
             struck = e.attackers[0].flat if e.attackers else e.target
-            targets.append(Target("close_support", struck, e.attacker, size, e, e.defender))
+            targets.append(Target("close_support", struck, e.attacker, engagement_size(e), e, e.defender))
     return targets
+
+
+def engagement_size(e) -> int:
+    """The fighters on both sides of an engagement: a close support target's weight."""
+    return sum([u.strength for u in e.attackers]) + sum([u.strength for u in e.defenders])
 
 
 def in_tanf_zone(model, e) -> bool:
@@ -89,23 +97,28 @@ def in_tanf_zone(model, e) -> bool:
     return e.defender == OPPOSITION and model.km_from_places(("tanf",))[e.target] <= model.params.tanf_zone_km
 
 
-def concentration_targets(model, code: int, engaged_cells: set[int], by_cell: dict, tables) -> list[Target]:
+def concentration_targets(model, code: int, engaged_cells: set[int], tables) -> list[Target]:
     """Cells away from today's fighting where a side hostile to the air force's patron has gathered
     ``concentration_fighters`` or more (never inside the al-Tanf zone, which Russia does not strike)."""
     threshold = model.params.concentration_fighters
-    targets = []
+    targets = {}
     for side in range(1, len(tables.hostile)):
         if not tables.hostile[code][side]:
             continue
-        stacked = model.stacked[side]
-        for cell in sorted(c for c in model.units_by_cell[side] if stacked[c] >= threshold):  # map order
-            if cell in engaged_cells:
-                continue
-            if side == OPPOSITION and model.km_from_places(("tanf",))[cell] <= model.params.tanf_zone_km:
-                continue
-            units = [u for u in by_cell.get(cell, ()) if u.code == side]
-            targets.append(Target("concentration", cell, side, float(model.stacked[side, cell]), units=units))
-    return targets
+        stacked = memoryview(model.stacked[side])  # cell by cell from Python: Python ints
+        crowded = sorted([c for c in model.units_by_cell[side] if stacked[c] >= threshold])  # map order
+        if side == OPPOSITION and crowded:
+            km_from_tanf, zone_km = model.km_from_places(("tanf",)), model.params.tanf_zone_km
+            crowded = [c for c in crowded if not km_from_tanf[c] <= zone_km]
+        for cell in crowded:
+            if cell not in engaged_cells:
+                targets[cell, side] = Target("concentration", cell, side, float(stacked[cell]))
+    if targets:  # the units struck in each, in the model's order
+        cells = {cell for cell, _ in targets}
+        for unit in model.units:
+            if unit.flat in cells and (target := targets.get((unit.flat, unit.code))) is not None:
+                target.units.append(unit)
+    return list(targets.values())
 
 
 def interdiction_targets(model, code: int, moved: list, engaged_units: set, tables) -> list[Target]:
@@ -124,14 +137,22 @@ def interdiction_targets(model, code: int, moved: list, engaged_units: set, tabl
 def assign(model, force, available: int, candidates: dict[str, list[Target]]) -> tuple[list[Target], int]:
     """Share ``available`` whole sorties among the day's candidate targets by mission (see the module's
     docstring); returns the targets struck (sorties > 0) and the sorties withheld for civilians."""
+    if not any(candidates.values()):
+        return [], 0  # nothing to strike: every sortie is left over
     params = model.params
     cap = max(params.min_target_sorties, int(params.max_target_share * available))
-    threshold = force.civilian_threshold(params) * model.layers.frame.cell_area_km2  # residents per cell
+    memo = doctrine_memo(model)
+    threshold = memo.get((force.name, "threshold"))
+    if threshold is None:  # residents per cell
+        threshold = memo[force.name, "threshold"] = force.civilian_threshold(params) * model.layers.frame.cell_area_km2
+    quotas = memo.get((force.name, available))
+    if quotas is None:
+        quotas = memo[force.name, available] = apportion(
+            available, list(force.mission_shares(params)), [available] * len(MISSIONS))
     residents = model.population.residents_flat
-    quotas = apportion(available, list(force.mission_shares(params)), [available] * len(MISSIONS))
     for mission in MISSIONS:
         for target in candidates.get(mission, ()):
-            target.too_crowded = bool(residents[target.cell] > threshold)
+            target.too_crowded = residents.item(target.cell) > threshold
     withheld = 0
     left = 0
     for mission, quota in zip(MISSIONS, quotas, strict=True):
@@ -154,3 +175,12 @@ def assign(model, force, available: int, candidates: dict[str, list[Target]]) ->
             left -= sorties
     struck = [t for mission in MISSIONS for t in candidates.get(mission, ()) if t.sorties > 0]
     return struck, withheld
+
+
+def doctrine_memo(model) -> dict:
+    """What assign works out from the doctrine alone (each air force's civilian threshold per cell, its
+    mission quotas of a number of sorties), kept on the model for as long as its parameters stay."""
+    memo = getattr(model, "_air_doctrine_memo", None)
+    if memo is None or memo["params"] is not model.params:
+        memo = model._air_doctrine_memo = {"params": model.params}
+    return memo
