@@ -303,10 +303,27 @@ def _previous_failures(manifest_path: Path) -> dict[str, str]:
 
 
 def _write_manifest(path: Path, state: dict, finished: dt.datetime | None) -> None:
-    spec: SweepSpec = state["spec"]
+    """The manifest as the sweep stands. What does not change while it runs (the design, seeds, scenario,
+    code and package versions: two git calls and a dozen package look-ups) is worked out at the first
+    write and kept in ``state``, as the manifest is rewritten every ``MANIFEST_EVERY_SECONDS`` by a parent
+    that shares the machine's cores with the workers."""
+    if "fixed" not in state:
+        state["fixed"] = _fixed_manifest_head(state)
     status = state["status"]
     counts = {k: sum(1 for s in status.values() if s["status"] == k) for k in ("ok", "failed", "pending")}
     manifest = {
+        **state["fixed"],
+        "started": state["started"].isoformat(timespec="seconds"),
+        "finished": finished.isoformat(timespec="seconds") if finished else None,
+        "counts": counts, "runs": status,
+        **({"files": state["files"]} if finished and "files" in state else {}),
+    }
+    write_text(path, json.dumps(jsonable(manifest), indent=1))
+
+
+def _fixed_manifest_head(state: dict) -> dict:
+    spec: SweepSpec = state["spec"]
+    head = {
         "tool": "euphrates-sim sweep", "name": spec.name, "description": spec.description, "spec_file": spec.path,
         "fingerprint": state["fingerprint"], "command": state["command"],
         "design": {"kind": spec.design, "samples": spec.samples, "replications": spec.replications,
@@ -318,9 +335,5 @@ def _write_manifest(path: Path, state: dict, finished: dt.datetime | None) -> No
         "scenario": describe_scenario(spec.scenario),
         "executor": {"workers": state["workers"], "scheduler": state["scheduler"]},
         "code": code_version(), "packages": package_versions(),
-        "started": state["started"].isoformat(timespec="seconds"),
-        "finished": finished.isoformat(timespec="seconds") if finished else None,
-        "counts": counts, "runs": status,
-        **({"files": state["files"]} if finished and "files" in state else {}),
     }
-    write_text(path, json.dumps(jsonable(manifest), indent=1))
+    return jsonable(head)
