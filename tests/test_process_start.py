@@ -29,3 +29,22 @@ def test_a_runs_imports_load_no_plotting_app_or_occasional_scipy():
 
 def test_the_check_sees_a_module_that_is_loaded():
     assert loaded_after(RUN_IMPORTS + "\nimport scipy.ndimage") == ["scipy.ndimage"]
+
+
+def test_mesa_is_imported_without_walking_the_stack_and_names_its_logger_as_before():
+    """sim/mesa_start.py: Mesa's model module no longer calls the real ``inspect.stack`` at import (0.1-0.4 s
+    of a start), its logger has the name it always had, and ``inspect.stack`` is put back afterwards."""
+    script = """
+import inspect, json
+calls = []
+original = inspect.stack
+def counted(context=1):
+    calls.append(context)
+    return original(context)[1:]  # the frames above this wrapper, as inspect.stack() would give
+inspect.stack = counted
+import sim.model, mesa.model
+print(json.dumps([len(calls), mesa.model._mesa_logger.name, inspect.stack is counted]))
+"""
+    out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True,
+                         env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == [0, "MESA.mesa.model", True]
