@@ -58,7 +58,9 @@ import json, sys, time
 start = time.process_time()
 import sim.cli, sim.cli.run_command, sim.model, sim.experiments.runner, sim.outcomes
 seconds = time.process_time() - start
-print(json.dumps({"s": seconds, "plotting": "matplotlib" in sys.modules, "app": "solara" in sys.modules}))
+heavy = ("numba", "pandas", "pyarrow", "scipy.spatial", "scipy.ndimage", "scipy.stats", "networkx", "mesa")
+print(json.dumps({"s": seconds, "plotting": "matplotlib" in sys.modules, "app": "solara" in sys.modules,
+                  "heavy": [name for name in heavy if name in sys.modules]}))
 """
 #: a short run in a fresh process: the first calls of every compiled kernel (compiled, or loaded from the cache)
 KERNEL_CHILD = """
@@ -296,7 +298,9 @@ def main() -> None:
     lines += ["## Process start and compiled kernels\n",
               f"Importing what a run needs (`sim.cli`, the run command, the model, the runner, the outcomes) in a "
               f"fresh process: **{start_s:.2f} s** (median of {repeats}); matplotlib loaded: "
-              f"{any(r['plotting'] for r in starts)}, the app's solara: {any(r['app'] for r in starts)}.",
+              f"{any(r['plotting'] for r in starts)}, the app's solara: {any(r['app'] for r in starts)}; "
+              f"loaded: {', '.join(starts[0]['heavy'])} (Mesa's package import brings pandas, scipy.spatial and "
+              "networkx; a run uses pandas for its tables and networkx for the sides' relations).",
               "",
               f"The compiled kernels (numba, `cache=True`): their first calls in a fresh process cost "
               f"**{kernels['compile']:.1f} s** of compiling when the cache is empty (once per environment: the "

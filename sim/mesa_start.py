@@ -10,7 +10,8 @@ frames without their source lines (as ``inspect.stack(0)`` does) and without res
 is then put back; Mesa's logger gets the same name ("MESA.mesa.model").
 
 ``sim/__init__.py`` calls ``import_mesa`` so that it runs before any module of ``sim`` imports Mesa. If
-Mesa is already imported, or a later Mesa no longer walks the stack, it changes nothing.
+Mesa is already imported, or a later Mesa no longer walks the stack, it changes nothing. (Another thread
+calling ``inspect.stack()`` during that import would get the frames without source lines too.)
 """
 
 from __future__ import annotations
