@@ -34,18 +34,23 @@ range = [0.0, 60.0]
 """
 
 CHILD = r"""
-import json, sys, time
+import json, resource, sys, time
 from benchmarks.memory import peak_mb
 from sim.experiments.design import load_sweep
 from sim.experiments.sweep import run_sweep
 spec = load_sweep(sys.argv[1])
 workers = int(sys.argv[3]) if sys.argv[3] != "none" else None
 scheduler = None if sys.argv[4] == "none" else sys.argv[4]
-t = time.perf_counter()
+t, cpu = time.perf_counter(), time.process_time()
 report = run_sweep(spec, sys.argv[2], workers=workers, scheduler=scheduler)
-elapsed = time.perf_counter() - t
+elapsed, parent_cpu = time.perf_counter() - t, time.process_time() - cpu
+if workers and workers > 1 and scheduler is None:  # end the pool's workers so that their CPU time is counted
+    from sim.experiments.worker_lifetime import local_pool
+    local_pool(workers).shutdown(wait=True)
+children = resource.getrusage(resource.RUSAGE_CHILDREN)
 print(json.dumps({"seconds": elapsed, "done": report.done, "failed": report.failed,
-                  "parent_peak_mb": peak_mb()}))
+                  "parent_peak_mb": peak_mb(), "parent_cpu": parent_cpu,
+                  "workers_cpu": children.ru_utime + children.ru_stime}))
 """
 
 DIRECT = r"""

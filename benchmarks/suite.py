@@ -58,7 +58,9 @@ import json, sys, time
 start = time.process_time()
 import sim.cli, sim.cli.run_command, sim.model, sim.experiments.runner, sim.outcomes
 seconds = time.process_time() - start
-print(json.dumps({"s": seconds, "plotting": "matplotlib" in sys.modules, "app": "solara" in sys.modules}))
+heavy = ("numba", "pandas", "pyarrow", "scipy.spatial", "scipy.ndimage", "scipy.stats", "networkx", "mesa")
+print(json.dumps({"s": seconds, "plotting": "matplotlib" in sys.modules, "app": "solara" in sys.modules,
+                  "heavy": [name for name in heavy if name in sys.modules]}))
 """
 #: a short run in a fresh process: the first calls of every compiled kernel (compiled, or loaded from the cache)
 KERNEL_CHILD = """
@@ -213,17 +215,24 @@ def stage_times(seeds=(1, 2, 3)) -> tuple[dict[str, float], float]:
     return {label: statistics.median(run[label] for run in runs) for label in spent}, statistics.median(loops)
 
 
-def sweep_times(runs: int, days: int, repeats: int) -> tuple[float, float]:
-    """Wall seconds of a sweep with 1 and with 2 workers (medians of ``repeats`` taken in turns)."""
+def sweep_times(runs: int, days: int, repeats: int) -> tuple[float, float, dict[str, float]]:
+    """Wall seconds of a sweep with 1 and with 2 workers (medians of ``repeats`` taken in turns), and the
+    CPU seconds they spent: on a machine shared with other work the wall times mostly measure the wait for a
+    core, while the CPU seconds show what running on 2 workers costs (the workers' own start, the parent's
+    share of the cores) and so the speed-up two idle cores would give."""
     from benchmarks.bench_sweep import sweep, write_spec
 
     with tempfile.TemporaryDirectory() as folder:
         spec = write_spec(Path(folder), runs, days)
         one, two = [], []
         for _ in range(repeats):
-            one.append(sweep(spec, 1)["seconds"])
-            two.append(sweep(spec, 2)["seconds"])
-    return statistics.median(one), statistics.median(two)
+            one.append(sweep(spec, 1))
+            two.append(sweep(spec, 2))
+    cpu = {"one": statistics.median(r["parent_cpu"] + r["workers_cpu"] for r in one),
+           "two_parent": statistics.median(r["parent_cpu"] for r in two),
+           "two_workers": statistics.median(r["workers_cpu"] for r in two)}
+    cpu["idle_speedup"] = cpu["one"] / (cpu["two_parent"] + cpu["two_workers"] / 2)
+    return statistics.median(r["seconds"] for r in one), statistics.median(r["seconds"] for r in two), cpu
 
 
 def sweep_parent_memory(sizes: tuple[int, int], days: int) -> dict[int, float]:
@@ -241,8 +250,13 @@ def child_json(script: str, code: Path = ROOT, env: dict | None = None):
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def import_times(repeats: int) -> list[dict]:
-    return [child_json(IMPORT_CHILD) for _ in range(repeats)]
+def import_times(repeats: int, code: Path = ROOT) -> list[dict]:
+    """The process start of a run, ``repeats`` times, with Python's bytecode cache in use as in an installed
+    package (a shell with PYTHONDONTWRITEBYTECODE=1 would compile every module of ``sim`` anew at each start,
+    about 0.1 s more); the first start, which writes the cache, is not counted."""
+    cached = {"PYTHONDONTWRITEBYTECODE": ""}  # empty: bytecode is written and read
+    child_json(IMPORT_CHILD, code, cached)
+    return [child_json(IMPORT_CHILD, code, cached) for _ in range(repeats)]
 
 
 def kernel_costs() -> dict[str, float]:
@@ -284,7 +298,9 @@ def main() -> None:
     lines += ["## Process start and compiled kernels\n",
               f"Importing what a run needs (`sim.cli`, the run command, the model, the runner, the outcomes) in a "
               f"fresh process: **{start_s:.2f} s** (median of {repeats}); matplotlib loaded: "
-              f"{any(r['plotting'] for r in starts)}, the app's solara: {any(r['app'] for r in starts)}.",
+              f"{any(r['plotting'] for r in starts)}, the app's solara: {any(r['app'] for r in starts)}; "
+              f"loaded: {', '.join(starts[0]['heavy'])} (Mesa's package import brings pandas, scipy.spatial and "
+              "networkx; a run uses pandas for its tables and networkx for the sides' relations).",
               "",
               f"The compiled kernels (numba, `cache=True`): their first calls in a fresh process cost "
               f"**{kernels['compile']:.1f} s** of compiling when the cache is empty (once per environment: the "
@@ -335,13 +351,16 @@ def main() -> None:
               f"{ratio('forces 2x', 'forces 1x', 'units'):.2f}x the units; 4x: {ratio('forces 4x', 'forces 1x'):.2f}x "
               f"the time for {ratio('forces 4x', 'forces 1x', 'units'):.2f}x the units.", ""]
     runs = 8 if args.quick else 20
-    t1, t2 = sweep_times(runs, FULL_LENGTH_DAYS, repeats=1 if args.quick else 2)
+    t1, t2, cpu = sweep_times(runs, FULL_LENGTH_DAYS, repeats=1 if args.quick else 2)
     thousand = 1000 * t2 / runs
     memory = sweep_parent_memory((40, 160) if args.quick else (100, 400), 3)
     small, large = sorted(memory)
     lines += ["## Sweeps\n", f"A {runs}-run sweep of full-length runs (wall time): 1 worker {t1:.1f} s, 2 workers "
               f"{t2:.1f} s, speed-up **{t1 / t2:.2f}x**; at that pace 1,000 runs on 2 workers take "
-              f"{thousand / 60:.1f} min (extrapolated, not run). Parent peak memory of 2-worker sweeps of 3-day "
+              f"{thousand / 60:.1f} min (extrapolated, not run), at load {os.getloadavg()[0]:.1f}. CPU seconds: 1 "
+              f"worker {cpu['one']:.1f} s; 2 workers {cpu['two_workers']:.1f} s in the workers and "
+              f"{cpu['two_parent']:.1f} s in the parent, so two idle cores would give about "
+              f"{cpu['idle_speedup']:.2f}x. Parent peak memory of 2-worker sweeps of 3-day "
               f"runs: {small} runs {memory[small]:.0f} MB, {large} runs {memory[large]:.0f} MB.", ""]
     fresh_total = median_of(fresh, "setup_s") + median_of(fresh, "loop_s")
     warm_total = median_of(warm, "setup_s") + median_of(warm, "loop_s")

@@ -5,3 +5,7 @@ geography -> sides, control, rules, combat -> agents, scenario -> model -> exper
 """
 
 __version__ = "0.1.0"
+
+from sim.mesa_start import import_mesa
+
+import_mesa()  # before any module of sim imports Mesa: see sim/mesa_start.py

@@ -223,3 +223,20 @@ def test_sobol_indices_rank_the_factor_that_matters(tmp_path):
     y = (100 * points["lethality"] + 0.1 * points["kills_per_sortie"]).to_numpy()
     result = sobol.analyze(spec.problem, y, calc_second_order=False, seed=1)
     assert result["ST"][0] > 0.8 > result["ST"][1]
+
+
+def test_the_manifests_fixed_parts_are_worked_out_once_per_sweep(tmp_path, monkeypatch):
+    """The manifest is rewritten while runs finish; its git calls (and package look-ups), which would take
+    the parent's share of the cores from the workers, are made once per sweep, and the manifest still names
+    the code."""
+    import sim.experiments.sweep as sweep
+
+    calls = []
+    original = sweep.code_version
+    monkeypatch.setattr(sweep, "code_version", lambda: calls.append(1) or original())
+    monkeypatch.setattr(sweep, "MANIFEST_EVERY_SECONDS", -1.0)  # rewritten after every run
+    spec = load_sweep(spec_file(tmp_path, TINY.replace("days = 12", "days = 2"), "fixed"))
+    run_sweep(spec, tmp_path / "out", workers=1)
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
+    assert manifest["counts"]["ok"] == 8 and manifest["code"] == original()
+    assert len(calls) == 1

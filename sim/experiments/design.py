@@ -15,9 +15,9 @@ import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from sim.calendar import START_DATE, date_of, day_of
 from sim.input_files import read_toml
@@ -26,6 +26,9 @@ from sim.outcomes import BY_NAME
 from sim.params import DECLARATION, ParamError
 from sim.randomness import DEFAULT_SEED
 from sim.scenario import Scenario
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 SWEEP_DIR = Path(__file__).resolve().parents[2] / "sweeps"
 DESIGNS = ("grid", "lhs", "sobol", "morris")
@@ -202,6 +205,8 @@ def _checked(path, key: str, param, value):
 def design_points(spec: SweepSpec) -> pd.DataFrame:
     """The design's points: one row per point, a column per factor (parameter values in their own
     types), ``point_id`` (stable, from the values) and ``order`` (the design's own order)."""
+    import pandas as pd
+
     names = [f.name for f in spec.factors]
     if spec.design == "grid":
         axes = [f.levels or tuple(f.value(x) for x in np.linspace(f.low, f.high, spec.grid_levels))

@@ -23,10 +23,7 @@ from concurrent.futures import Executor, Future, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-
-import pandas as pd
-import pyarrow as pa
-import pyarrow.parquet as pq
+from typing import TYPE_CHECKING
 
 from sim.atomic import atomic_path, remove_partials, write_text
 from sim.experiments.design import SweepSpec, design_points, run_id
@@ -34,6 +31,9 @@ from sim.experiments.results_folder import FolderError, read_json_manifest, seal
 from sim.experiments.runner import spawn_seeds
 from sim.experiments.store import code_version, describe_scenario, jsonable, package_versions
 from sim.experiments.worker_lifetime import exit_with_parent, local_pool
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 MANIFEST_EVERY_SECONDS = 2.0
 
@@ -258,6 +258,9 @@ def _results(executor: Executor | None, spec: SweepSpec, todo: list[dict]):
 
 def _write_run(path: Path, row: dict, points: pd.DataFrame) -> None:
     """One run's row (its point's factor values, replication, seed and outcomes) as a Parquet file."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     factors = points.loc[points["point_id"] == row["point_id"]].drop(columns=["point_id"]).iloc[0].to_dict()
     record = {"run_id": row["run_id"], "point_id": row["point_id"], **factors, "replication": row["replication"],
               "seed": row["seed"], "seconds": row["seconds"]}
@@ -269,6 +272,8 @@ def _write_run(path: Path, row: dict, points: pd.DataFrame) -> None:
 
 def merge_runs(out: Path) -> Path:
     """Merge ``runs/*.parquet`` into ``results.parquet``, ordered by the design and replication."""
+    import pandas as pd
+
     out = Path(out)
     files = sorted((out / "runs").glob("*.parquet"))
     target = out / "results.parquet"
@@ -284,6 +289,8 @@ def merge_runs(out: Path) -> Path:
 
 def read_results(out: Path) -> pd.DataFrame:
     """The runs written so far (readable while a sweep is running)."""
+    import pandas as pd
+
     files = sorted((Path(out) / "runs").glob("*.parquet"))
     return pd.concat([pd.read_parquet(f) for f in files], ignore_index=True) if files else pd.DataFrame()
 
@@ -296,10 +303,27 @@ def _previous_failures(manifest_path: Path) -> dict[str, str]:
 
 
 def _write_manifest(path: Path, state: dict, finished: dt.datetime | None) -> None:
-    spec: SweepSpec = state["spec"]
+    """The manifest as the sweep stands. What does not change while it runs (the design, seeds, scenario,
+    code and package versions: two git calls and a dozen package look-ups) is worked out at the first
+    write and kept in ``state``, as the manifest is rewritten every ``MANIFEST_EVERY_SECONDS`` by a parent
+    that shares the machine's cores with the workers."""
+    if "fixed" not in state:
+        state["fixed"] = _fixed_manifest_head(state)
     status = state["status"]
     counts = {k: sum(1 for s in status.values() if s["status"] == k) for k in ("ok", "failed", "pending")}
     manifest = {
+        **state["fixed"],
+        "started": state["started"].isoformat(timespec="seconds"),
+        "finished": finished.isoformat(timespec="seconds") if finished else None,
+        "counts": counts, "runs": status,
+        **({"files": state["files"]} if finished and "files" in state else {}),
+    }
+    write_text(path, json.dumps(jsonable(manifest), indent=1))
+
+
+def _fixed_manifest_head(state: dict) -> dict:
+    spec: SweepSpec = state["spec"]
+    head = {
         "tool": "euphrates-sim sweep", "name": spec.name, "description": spec.description, "spec_file": spec.path,
         "fingerprint": state["fingerprint"], "command": state["command"],
         "design": {"kind": spec.design, "samples": spec.samples, "replications": spec.replications,
@@ -311,9 +335,5 @@ def _write_manifest(path: Path, state: dict, finished: dt.datetime | None) -> No
         "scenario": describe_scenario(spec.scenario),
         "executor": {"workers": state["workers"], "scheduler": state["scheduler"]},
         "code": code_version(), "packages": package_versions(),
-        "started": state["started"].isoformat(timespec="seconds"),
-        "finished": finished.isoformat(timespec="seconds") if finished else None,
-        "counts": counts, "runs": status,
-        **({"files": state["files"]} if finished and "files" in state else {}),
     }
-    write_text(path, json.dumps(jsonable(manifest), indent=1))
+    return jsonable(head)

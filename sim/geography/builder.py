@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 import numpy as np
-from scipy import ndimage
 
 from sim.codes import BANK_BY_NAME, Bank, Crossing, Terrain
 from sim.geography.frame import GridFrame
@@ -63,6 +62,8 @@ class MapLayers:
 
 
 def build_layers(data: GeographyData, cell_km: float) -> MapLayers:
+    from scipy import ndimage
+
     frame = GridFrame(data.bbox, cell_km)
     iraq = _outside_syria(frame, data.border)
 
@@ -177,6 +178,8 @@ def _sides_of_euphrates(frame: GridFrame, euphrates: np.ndarray, line) -> np.nda
     its cell farthest from the water, where the raster and the polyline cannot disagree: LEFT
     (north/east, left of the direction of flow) if the polyline lies south of that cell.
     """
+    from scipy import ndimage
+
     labels, count = ndimage.label(~euphrates, structure=MOORE)
     distance = ndimage.distance_transform_edt(~euphrates)
     box = frame.bbox

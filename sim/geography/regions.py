@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-from scipy import ndimage
 
 from sim.codes import BANK_BY_NAME, TERRAIN_BY_NAME, Terrain, side_code
 from sim.geography.frame import GridFrame
@@ -74,4 +73,6 @@ def _near_road(frame, data, spec, road_cells) -> np.ndarray:
     stretch = cells[min(ends) : max(ends) + 1]
     on_road = np.zeros(frame.shape, dtype=bool)
     on_road[tuple(np.array(stretch).T)] = True
+    from scipy import ndimage
+
     return ndimage.distance_transform_edt(~on_road) * frame.cell_km <= spec["km"]

@@ -4,7 +4,6 @@ and the broken siege on day 0 (R5)."""
 from __future__ import annotations
 
 import numpy as np
-from scipy import ndimage
 
 from sim.codes import side_code
 from sim.rules import deconfliction
@@ -69,6 +68,8 @@ def left_bank_targets(model) -> np.ndarray:
 @implements("R2")
 def corridor_complete(model) -> bool:
     """The land corridor: regime-held cells join Palmyra, the city and al-Bukamal to the border."""
+    from scipy import ndimage
+
     held = model.control == REGIME
     pieces, _ = ndimage.label(held, structure=np.ones((3, 3), bool))
     anchor = pieces.ravel()[model.place_flat.get("palmyra", -1)] if "palmyra" in model.place_flat else 0
