@@ -284,7 +284,7 @@ class CampaignModel(Model):
     def cells_apart(self, cells, targets: np.ndarray) -> list[int]:
         """For each of ``cells`` (flat), the Chebyshev distance in cells to the nearest of ``targets``."""
         ny = self.ny
-        if len(cells) * len(targets) > 2000:  # many pairs (e.g. a whole bank's cells): numpy is faster
+        if len(cells) * len(targets) > 100:  # more than a few pairs: numpy is faster
             x, y = np.divmod(np.asarray(cells, dtype=np.int64), ny)
             tx, ty = np.divmod(np.asarray(targets, dtype=np.int64), ny)
             steps = np.maximum(np.abs(x[:, None] - tx[None, :]), np.abs(y[:, None] - ty[None, :]))
