@@ -175,8 +175,7 @@ class SDFCommander(Commander):
         phase_two = sdf_rules.in_phase_two(model)
         objectives = with_offensive(model, self.code, sdf_rules.phase_targets(model, phase_two))
         if all(t.size == 0 for _, t in objectives):  # (in phase 1 too: ISIS left behind within the stop line)
-            left = [model.enemy_cells(self.code, bank) for bank in (Bank.LEFT, Bank.KHABUR)]
-            objectives.append(("clear the left bank", np.concatenate(left)))
+            objectives.append(("clear the left bank", model.enemy_cells(self.code, Bank.LEFT, Bank.KHABUR)))
         assign_in_order(self, units, objectives)
 
 

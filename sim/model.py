@@ -284,10 +284,11 @@ class CampaignModel(Model):
     def cells_apart(self, cells, targets: np.ndarray) -> list[int]:
         """For each of ``cells`` (flat), the Chebyshev distance in cells to the nearest of ``targets``."""
         ny = self.ny
-        if len(cells) * len(targets) > 100:  # more than a few pairs: numpy is faster
-            x, y = np.divmod(np.asarray(cells, dtype=np.int64), ny)
-            tx, ty = np.divmod(np.asarray(targets, dtype=np.int64), ny)
-            steps = np.maximum(np.abs(x[:, None] - tx[None, :]), np.abs(y[:, None] - ty[None, :]))
+        if len(cells) * len(targets) > 100:  # more than a few pairs: numpy is faster (in 32 bits, faster still)
+            x, y = np.divmod(np.asarray(cells, dtype=np.int32), ny)
+            tx, ty = np.divmod(np.asarray(targets, dtype=np.int32), ny)
+            steps = np.abs(x[:, None] - tx[None, :])
+            np.maximum(steps, np.abs(y[:, None] - ty[None, :]), out=steps)
             return steps.min(axis=1).tolist()
         target_xy = [divmod(t, ny) for t in targets.tolist()]
         apart = []
@@ -306,10 +307,10 @@ class CampaignModel(Model):
         name = SIDES[code - 1]
         return getattr(self.params, f"{name}_unit_size")
 
-    def enemy_cells(self, code: int, bank: Bank) -> np.ndarray:
-        """Valley and urban cells of a bank held by sides hostile to ``code``."""
-        cells = self.static_cells(f"valley of bank {int(bank)}", lambda: np.flatnonzero(
-            (self.layers["bank"].ravel() == bank) & np.isin(self.terrain_flat, (Terrain.VALLEY, Terrain.URBAN))))
+    def enemy_cells(self, code: int, *banks: Bank) -> np.ndarray:
+        """Valley and urban cells of some banks held by sides hostile to ``code`` (ascending)."""
+        cells = self.static_cells(f"valley of banks {sorted(int(b) for b in banks)}", lambda: np.flatnonzero(
+            np.isin(self.layers["bank"].ravel(), banks) & np.isin(self.terrain_flat, (Terrain.VALLEY, Terrain.URBAN))))
         return cells[self.relations.hostile[code][self.control_flat[cells]]]
 
     def unit_cells(self, code: int) -> set[int]:
