@@ -139,19 +139,18 @@ def plan(commander) -> None:
     power = sum(u.strength * u.effectiveness for u in units)
     core, _, threat = choose_core(model, towns, power)
     model.isis_core = towns[core]
-    stance_of_town = np.where(core, HOLD, np.where(threat > 0, DELAY, ABANDON))
-    town_of = nearest_towns(model, units, towns)
+    stance_of_town = np.where(core, HOLD, np.where(threat > 0, DELAY, ABANDON)).tolist()
+    town_of, core_apart = nearest_towns(model, units, towns, core)
     reach = params.reach_km / model.layers.frame.cell_km
     core_targets = np.unique(np.concatenate([model.town_cells_at(c) for c in towns[core].tolist()]))
     to_core: list[Unit] = []
     raiders: list[Unit] = []
-    core_of = nearest_towns(model, units, towns[core])
-    for unit, (town, apart), (_, to_core_cells) in zip(units, town_of, core_of, strict=True):
+    for unit, (town, apart), to_core_cells in zip(units, town_of, core_apart, strict=True):
         if apart > reach:
             unit.stance = RAID
             raiders.append(unit)
             continue
-        unit.stance = HOLD if to_core_cells <= reach else str(stance_of_town[town])
+        unit.stance = HOLD if to_core_cells <= reach else stance_of_town[town]
         if unit.stance == ABANDON or (unit.stance == DELAY and in_danger(model, unit)):
             to_core.append(unit)
     if to_core:
@@ -166,13 +165,16 @@ def plan(commander) -> None:
                 unit.posture, unit.objective = ATTACK, objective
 
 
-def nearest_towns(model, units: list[Unit], towns: np.ndarray) -> list[tuple[int, int]]:
-    """For each unit, the index of the nearest held town and its distance in cells."""
+def nearest_towns(model, units: list[Unit], towns: np.ndarray, core: np.ndarray) -> tuple[list[tuple[int, int]],
+                                                                                       list[int]]:
+    """For each unit, the index of the nearest held town and its distance in cells; and its distance
+    in cells to the nearest town of the core (``core``: a boolean per town, at least one)."""
     ux, uy = np.divmod(np.array([u.flat for u in units]), model.ny)
     tx, ty = np.divmod(towns, model.ny)
     apart = np.maximum(np.abs(ux[:, None] - tx[None, :]), np.abs(uy[:, None] - ty[None, :]))
     nearest = apart.argmin(axis=1)
-    return list(zip(nearest.tolist(), apart[np.arange(len(units)), nearest].tolist(), strict=True))
+    to_town = apart[np.arange(len(units)), nearest]
+    return list(zip(nearest.tolist(), to_town.tolist(), strict=True)), apart[:, core].min(axis=1).tolist()
 
 
 def in_danger(model, unit: Unit) -> bool:

@@ -428,8 +428,12 @@ class CampaignModel(Model):
         for c in range(1, N_CODES):
             if peace[c].any():
                 row = peace[c].tobytes()
-                if row not in by_row:
-                    by_row[row] = peace[c].take(self.control_flat)
+                if row not in by_row:  # cells held by any side at peace with it (comparisons: faster than a take)
+                    first, *others = np.flatnonzero(peace[c]).tolist()
+                    held = self.control_flat == first
+                    for other in others:
+                        held |= self.control_flat == other
+                    by_row[row] = held
                 self.blocked[c] = by_row[row]
         if phase_one:
             self.blocked[SDF] = self.blocked[SDF] | self.beyond_stop_line_cells()
