@@ -153,7 +153,8 @@ class RegimeCommander(Commander):
         ranked = [u for _, u in sorted(zip(distance, free, strict=True), key=lambda entry: entry[0])][:count]
         for unit in ranked:
             unit.posture, unit.objective = ATTACK, objective
-        return [u for u in assault if u not in ranked]
+        sent = set(ranked)
+        return [u for u in assault if u not in sent]
 
 
 class SDFCommander(Commander):

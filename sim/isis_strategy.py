@@ -139,7 +139,8 @@ def plan(commander) -> None:
     power = sum(u.strength * u.effectiveness for u in units)
     core, _, threat = choose_core(model, towns, power)
     model.isis_core = towns[core]
-    stance_of_town = np.where(core, HOLD, np.where(threat > 0, DELAY, ABANDON)).tolist()
+    stance_of_town = [HOLD if kept else DELAY if near > 0 else ABANDON
+                      for kept, near in zip(core.tolist(), threat.tolist(), strict=True)]
     town_of, core_apart = nearest_towns(model, units, towns, core)
     reach = params.reach_km / model.layers.frame.cell_km
     core_targets = np.unique(np.concatenate([model.town_cells_at(c) for c in towns[core].tolist()]))

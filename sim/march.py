@@ -121,14 +121,14 @@ def enemy_neighbourhoods(model) -> list[np.ndarray]:
     """For each side, the cells holding or touching its units as the march begins (a filter for the
     sides hostile to it: contact itself is checked against where units stand at that moment)."""
     neighbours = model.network.neighbours
-    around = []
-    for code in range(len(model.hostile_code_lists)):
-        near = np.zeros(neighbours.shape[0], dtype=bool)
-        cells = np.fromiter(model.unit_cells(code), dtype=np.int64) if code else np.zeros(0, dtype=np.int64)
+    size = neighbours.shape[0]
+    around = [np.zeros(size, dtype=bool)]  # (code 0: no one's units)
+    for code in range(1, len(model.hostile_code_lists)):
+        near = np.zeros(size + 1, dtype=bool)  # one more: the slot a missing neighbour (-1) marks
+        cells = np.fromiter(model.unit_cells(code), dtype=np.int64)
+        near[neighbours[cells]] = True
         near[cells] = True
-        touching = neighbours[cells].ravel()
-        near[touching[touching >= 0]] = True
-        around.append(near)
+        around.append(near[:size])
     return around
 
 

@@ -387,8 +387,8 @@ class CampaignModel(Model):
             made_on, old_list, old_limit, objective, old_blocked = cached
             young = self.day - made_on < FIELD_REFRESH_DAYS
             drifted = old_list != new_list
-            still_wanted = not set(old_list).isdisjoint(new_list) if drifted else targets.size > 0
-            fresh = not objective.stale and (young or not drifted) and still_wanted
+            fresh = not objective.stale and (young or not drifted) and (
+                not set(old_list).isdisjoint(new_list) if drifted else targets.size > 0)  # still wanted
             if fresh and limit <= old_limit:
                 return objective
             if not objective.stale and not drifted and (old_blocked is blocked or np.array_equal(old_blocked, blocked)):
