@@ -42,26 +42,29 @@ def assign_in_order(commander: Commander, units: list[Unit], objectives: list[tu
     free = list(units)
     power = {unit: unit.strength * unit.effectiveness for unit in units}
     total = sum(power[u] for u in units)
+    to_main: dict[Unit, int] = {}  # each unit's straight-line distance to the main effort's targets
     for key, targets in live:
         need = max(params.commander_mass * model.hostile_power_in(commander.code, targets),
                    2 * model.typical_unit_size(commander.code))
         need *= 1 + min(siege.failed_sieges(model, commander.code, targets), MOST_FAILED_SIEGES)
         need = min(need, params.objective_max_share * total)
         free, apart = nearest_first(model, free, targets)
-        chosen, sent, kept_back, distances = [], 0.0, [], []
-        while free and sent < need:
-            unit = free.pop(0)
-            distance = apart.pop(0)
+        if not to_main:
+            to_main = dict(zip(free, apart, strict=True))
+        chosen, sent, kept_back, farthest = [], 0.0, [], 0
+        taken = 0  # units of ``free`` looked at, nearest first
+        for unit, distance in zip(free, apart, strict=True):
+            if sent >= need:
+                break
+            taken += 1
             if held_back_from(unit, key, model.day):  # it could not get into this one: a reserve, or elsewhere
                 kept_back.append(unit)
                 continue
             chosen.append(unit)
-            distances.append(distance)
+            farthest = distance
             sent += power[unit]
-        free = kept_back + free
-        apart = distances
+        free = kept_back + free[taken:]
         if chosen:
-            farthest = apart[len(chosen) - 1]
             objective = model.objective(commander.code, key, targets, [u.flat for u in chosen], farthest)
             for unit in chosen:
                 if objective.distance[unit.flat] < UNREACHABLE:
@@ -72,7 +75,8 @@ def assign_in_order(commander: Commander, units: list[Unit], objectives: list[tu
         unit.posture, unit.objective = DEFEND, None  # held back from the main effort: in reserve where it stands
     free = [u for u in free if not held_back_from(u, live[0][0], model.day)]
     if free:
-        main = model.objective(commander.code, live[0][0], live[0][1], [u.flat for u in free])
+        main = model.objective(commander.code, live[0][0], live[0][1], [u.flat for u in free],
+                               max(to_main[u] for u in free))
         for unit in free:
             reachable = main.distance[unit.flat] < UNREACHABLE
             unit.posture, unit.objective = (ATTACK, main) if reachable else (DEFEND, None)
@@ -149,7 +153,8 @@ class RegimeCommander(Commander):
         ranked = [u for _, u in sorted(zip(distance, free, strict=True), key=lambda entry: entry[0])][:count]
         for unit in ranked:
             unit.posture, unit.objective = ATTACK, objective
-        return [u for u in assault if u not in ranked]
+        sent = set(ranked)
+        return [u for u in assault if u not in sent]
 
 
 class SDFCommander(Commander):
@@ -171,8 +176,7 @@ class SDFCommander(Commander):
         phase_two = sdf_rules.in_phase_two(model)
         objectives = with_offensive(model, self.code, sdf_rules.phase_targets(model, phase_two))
         if all(t.size == 0 for _, t in objectives):  # (in phase 1 too: ISIS left behind within the stop line)
-            left = [model.enemy_cells(self.code, bank) for bank in (Bank.LEFT, Bank.KHABUR)]
-            objectives.append(("clear the left bank", np.concatenate(left)))
+            objectives.append(("clear the left bank", model.enemy_cells(self.code, Bank.LEFT, Bank.KHABUR)))
         assign_in_order(self, units, objectives)
 
 

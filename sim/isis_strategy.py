@@ -35,22 +35,34 @@ PEOPLE_UNIT = 10_000.0  # residents counted per unit of value (so people and one
 def town_values(model, towns: np.ndarray) -> np.ndarray:
     """What each town (flat cell) is worth to ISIS: residents within reach (per 10,000), oil within
     reach (al-Omar = 1), and its prepared defences."""
-    radius = model.reach_radius
     residents = model.population.residents
-    oil = model.layers["oil"]
-    fortification = model.fortification
+    fortification = model.fortification_flat
+    reach = reach_of_towns(model)
     values = []
     for cell in towns.tolist():
-        x, y = divmod(cell, model.ny)
-        window = (slice(max(x - radius, 0), x + radius + 1), slice(max(y - radius, 0), y + radius + 1))
-        values.append(float(residents[window].sum()) / PEOPLE_UNIT + float(oil[window].sum())
-                      + float(fortification[x, y]))
+        window, oil = reach[cell] if cell in reach else town_reach(model, cell)
+        values.append(float(residents[window].sum()) / PEOPLE_UNIT + oil + float(fortification[cell]))
     return np.array(values)
+
+
+def reach_of_towns(model) -> dict[int, tuple[tuple[slice, slice], float]]:
+    """Each valley town's window of cells within reach and the oil in it (they depend only on the map)."""
+    return model.static_cells("ISIS: the reach of each town", lambda: {
+        cell: town_reach(model, cell) for cell in model.valley_town_cells.tolist()})
+
+
+def town_reach(model, cell: int) -> tuple[tuple[slice, slice], float]:
+    """A town's window of cells within ``reach_radius`` and the oil in it."""
+    radius = model.reach_radius
+    x, y = divmod(cell, model.ny)
+    window = (slice(max(x - radius, 0), x + radius + 1), slice(max(y - radius, 0), y + radius + 1))
+    return window, float(model.layers["oil"][window].sum())
 
 
 def enemy_power_near(model, towns: np.ndarray, km: float) -> np.ndarray:
     """The combat power of units hostile to ISIS within ``km`` of each town."""
-    hostile = [u for u in model.units if model.relations.hostile[ISIS, u.code]]
+    hostile_to_isis = model.relations.hostile[ISIS].tolist()
+    hostile = [u for u in model.units if hostile_to_isis[u.code]]
     if not hostile or not towns.size:
         return np.zeros(towns.size)
     cell_km = model.layers.frame.cell_km
@@ -61,13 +73,13 @@ def enemy_power_near(model, towns: np.ndarray, km: float) -> np.ndarray:
     return (apart <= km) @ power
 
 
-def defence_at(model, cell: int) -> float:
-    """ISIS's defence multiplier in a cell: terrain and prepared defences (its fighters' kind aside)."""
+def defences_at(model, cells: np.ndarray) -> np.ndarray:
+    """ISIS's defence multiplier in some cells: terrain and prepared defences (its fighters' kind aside)."""
     params = model.params
-    terrain = model.terrain_flat[cell]
-    multiplier = params.urban_defence if terrain == Terrain.URBAN else (
-        params.valley_defence if terrain == Terrain.VALLEY else 1.0)
-    return multiplier * (1.0 + model.fortification_flat[cell])
+    terrain = model.terrain_flat[cells]
+    multiplier = np.where(terrain == Terrain.URBAN, params.urban_defence,
+                          np.where(terrain == Terrain.VALLEY, params.valley_defence, 1.0))
+    return multiplier * (1.0 + model.fortification_flat[cells])
 
 
 def choose_core(model, towns: np.ndarray, power: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -78,8 +90,7 @@ def choose_core(model, towns: np.ndarray, power: float) -> tuple[np.ndarray, np.
     values = town_values(model, towns)
     threat = enemy_power_near(model, towns, params.isis_threat_km)
     minimum = params.isis_unit_size * model.kinds["isis"].firepower
-    need = np.array([max(minimum, t / (params.isis_fallback_ratio * defence_at(model, c)))
-                     for t, c in zip(threat.tolist(), towns.tolist(), strict=True)])
+    need = np.maximum(minimum, threat / (params.isis_fallback_ratio * defences_at(model, towns)))
     worth = values / need
     budget = power * (1.0 - params.isis_reserve)
     core = np.zeros(towns.size, dtype=bool)
@@ -87,21 +98,27 @@ def choose_core(model, towns: np.ndarray, power: float) -> tuple[np.ndarray, np.
         return core, values, threat
     tx, ty = np.divmod(towns, model.ny)
     cell_km = model.layers.frame.cell_km
-    apart = np.maximum(np.abs(tx[:, None] - tx[None, :]), np.abs(ty[:, None] - ty[None, :])) * cell_km
-    kept = np.isin(towns, model.isis_core)  # a core once chosen is kept while held: its towns come first
-    first = worth + kept * worth.max()
-    best = int(np.argmax(first))
-    core[best] = True
-    spent = need[best]
+    apart = (np.maximum(np.abs(tx[:, None] - tx[None, :]), np.abs(ty[:, None] - ty[None, :])) * cell_km).tolist()
+    held_core = set(model.isis_core.tolist())  # a core once chosen is kept while held: its towns come first
+    kept = np.array([town in held_core for town in towns.tolist()])
+    first = (worth + kept * worth.max()).tolist()
+    need_of = need.tolist()
+    best = first.index(max(first))
+    chosen = [False] * towns.size
+    chosen[best] = True
+    spent = need_of[best]
+    closest = apart[best]  # each town's distance to the nearest core town
     while True:
-        near = ~core & (apart[core].min(axis=0) <= params.isis_core_km)
-        if not near.any():
+        candidate = -1  # the best town near the core (the first of equals)
+        for town, (distance, taken) in enumerate(zip(closest, chosen, strict=True)):
+            if not taken and distance <= params.isis_core_km and (candidate < 0 or first[town] > first[candidate]):
+                candidate = town
+        if candidate < 0 or spent + need_of[candidate] > budget:
             break
-        candidate = int(np.flatnonzero(near)[np.argmax(first[near])])
-        if spent + need[candidate] > budget:
-            break
-        core[candidate] = True
-        spent += need[candidate]
+        chosen[candidate] = True
+        spent += need_of[candidate]
+        closest = [min(a, b) for a, b in zip(closest, apart[candidate], strict=True)]
+    core[:] = chosen
     return core, values, threat
 
 
@@ -122,19 +139,19 @@ def plan(commander) -> None:
     power = sum(u.strength * u.effectiveness for u in units)
     core, _, threat = choose_core(model, towns, power)
     model.isis_core = towns[core]
-    stance_of_town = np.where(core, HOLD, np.where(threat > 0, DELAY, ABANDON))
-    town_of = nearest_towns(model, units, towns)
+    stance_of_town = [HOLD if kept else DELAY if near > 0 else ABANDON
+                      for kept, near in zip(core.tolist(), threat.tolist(), strict=True)]
+    town_of, core_apart = nearest_towns(model, units, towns, core)
     reach = params.reach_km / model.layers.frame.cell_km
     core_targets = np.unique(np.concatenate([model.town_cells_at(c) for c in towns[core].tolist()]))
     to_core: list[Unit] = []
     raiders: list[Unit] = []
-    core_of = nearest_towns(model, units, towns[core])
-    for unit, (town, apart), (_, to_core_cells) in zip(units, town_of, core_of, strict=True):
+    for unit, (town, apart), to_core_cells in zip(units, town_of, core_apart, strict=True):
         if apart > reach:
             unit.stance = RAID
             raiders.append(unit)
             continue
-        unit.stance = HOLD if to_core_cells <= reach else str(stance_of_town[town])
+        unit.stance = HOLD if to_core_cells <= reach else stance_of_town[town]
         if unit.stance == ABANDON or (unit.stance == DELAY and in_danger(model, unit)):
             to_core.append(unit)
     if to_core:
@@ -149,13 +166,16 @@ def plan(commander) -> None:
                 unit.posture, unit.objective = ATTACK, objective
 
 
-def nearest_towns(model, units: list[Unit], towns: np.ndarray) -> list[tuple[int, int]]:
-    """For each unit, the index of the nearest held town and its distance in cells."""
+def nearest_towns(model, units: list[Unit], towns: np.ndarray, core: np.ndarray) -> tuple[list[tuple[int, int]],
+                                                                                       list[int]]:
+    """For each unit, the index of the nearest held town and its distance in cells; and its distance
+    in cells to the nearest town of the core (``core``: a boolean per town, at least one)."""
     ux, uy = np.divmod(np.array([u.flat for u in units]), model.ny)
     tx, ty = np.divmod(towns, model.ny)
     apart = np.maximum(np.abs(ux[:, None] - tx[None, :]), np.abs(uy[:, None] - ty[None, :]))
     nearest = apart.argmin(axis=1)
-    return list(zip(nearest.tolist(), apart[np.arange(len(units)), nearest].tolist(), strict=True))
+    to_town = apart[np.arange(len(units)), nearest]
+    return list(zip(nearest.tolist(), to_town.tolist(), strict=True)), apart[:, core].min(axis=1).tolist()
 
 
 def in_danger(model, unit: Unit) -> bool:

@@ -41,22 +41,23 @@ def march(model) -> None:
     if not units:
         return
     day = Day(model)
-    order = model.draws.uniforms("movement", model.day, max(u.unique_id for u in units) + 1)
+    order = model.draws.uniforms("movement", model.day, max(u.unique_id for u in units) + 1).tolist()
     arrived = [u for u in units if u.objective.distance[u.flat] == 0]  # at a target: nothing to walk
     for unit in arrived:
         unit.contact, unit.march_credit = None, 0.0
     units = [u for u in units if u.objective.distance[u.flat] != 0]
-    waiting = [u for u in sorted(units, key=lambda u: order[u.unique_id]) if advance(u, day, *day.side(u.code), True)]
+    waiting = [u for u in sorted(units, key=lambda u: order[u.unique_id]) if advance(u, day, True)]
     for _ in range(MAX_PASSES):
         if not waiting:
             break
         moved = {u: u.flat for u in waiting}
         day.waiting.clear()
-        waiting = [u for u in waiting if advance(u, day, *day.side(u.code), False)]
+        waiting = [u for u in waiting if advance(u, day, False)]
         if all(u.flat == moved[u] for u in waiting) and len(waiting) == len(moved):
             break
+    still_waiting = set(waiting)
     for unit in units:
-        unit.queued_days = unit.queued_days + 1 if unit in waiting else 0
+        unit.queued_days = unit.queued_days + 1 if unit in still_waiting else 0
     for unit in waiting:
         unit.march_credit = 0.0
     if day.waiting:
@@ -72,42 +73,47 @@ def march(model) -> None:
 
 class Day:
     """What a march reads: the map as arrays, and each side's view of it (made once a day, the first
-    time a unit of the side marches)."""
+    time a unit of the side marches), in the order ``walk`` takes them."""
 
     def __init__(self, model):
         self.model = model
-        self.control = model.control_flat
-        self.neighbours = model.network.neighbours
-        self.lengths = model.network.step_length
-        self.entry_cost = model.network.entry_cost
-        self.clearing_days = model.params.clearing_days
-        self.fortification = model.fortification_flat
-        self.river_side = model.river_side_flat
+        network = model.network
+        self.ground = (network.neighbours, network.step_length, network.entry_cost, model.control_flat)
         self.stack_limit = model.stack_limit
         self.max_entry_cost = model.max_entry_cost
-        self.deploy_km = model.params.reach_km  # near enough its objective to deploy where it stands
-        self.mined = model.mined
-        self.mine_days = model.params.isis_mine_days
         self.mine_clearers = set(model.hostile_code_lists[ISIS])  # ISIS's enemies pay for its mines
         self.occupancy = model.occupancy  # live: units of each side per cell, as units move during the march
         self._around = enemy_neighbourhoods(model)
-        self._sides: dict[int, tuple] = {}
+        self._sides: dict[int, tuple[tuple, tuple]] = {}
         self.waiting: dict[tuple[int, int], int] = {}  # (side, full cell) -> units of the side that waited behind it
         self.entered = np.zeros(model.control_flat.size, dtype=bool)  # cells units moved into during this march
+        self._nothing = np.zeros(model.control_flat.size, dtype=bool)  # (read only: no cell screened)
 
-    def side(self, code: int) -> tuple:
-        """A side's cells it may not enter, cells near its enemies as the march begins, its hostile
-        sides (a mask by code), the enemy cells it bypasses, and its fighters per cell."""
+    def side(self, code: int) -> tuple[tuple, tuple]:
+        """A side's view, as ``walk`` takes it: the cells near its enemies as the march begins, the cells
+        entered, the units per cell, its hostile sides (a mask by code), the cells it may not enter, the
+        enemy cells it bypasses, the banks, its fighters per cell, the defences and mines; and after the
+        unit's own figures, the march's costs and whether the side pays for ISIS's mines."""
         view = self._sides.get(code)
         if view is None:
             model = self.model
-            near_enemy = np.zeros(self.entered.size, dtype=bool)
-            for hostile in model.hostile_code_lists[code]:
-                near_enemy |= self._around[hostile]
-            screened = np.zeros(self.entered.size, dtype=bool)
-            screened[list(model.bypassed.get(code, {}))] = True
-            view = self._sides[code] = (model.blocked[code], near_enemy, model.relations.hostile[code], screened,
-                                        model.stacked[code])
+            params = model.params
+            hostile_codes = model.hostile_code_lists[code]
+            if len(hostile_codes) == 1:
+                near_enemy = self._around[hostile_codes[0]]  # (read only)
+            else:
+                near_enemy = np.zeros(self.entered.size, dtype=bool)
+                for hostile in hostile_codes:
+                    near_enemy |= self._around[hostile]
+            screened = self._nothing
+            if model.bypassed.get(code):
+                screened = np.zeros(self.entered.size, dtype=bool)
+                screened[list(model.bypassed[code])] = True
+            view = self._sides[code] = (
+                (near_enemy, self.entered, self.occupancy, model.relations.hostile[code], model.blocked[code],
+                 screened, model.river_side_flat, model.stacked[code], model.fortification_flat, model.mined),
+                (params.clearing_days, params.isis_mine_days, code in self.mine_clearers,
+                 params.reach_km, UNREACHABLE))  # reach_km: near enough its objective to deploy where it stands
         return view
 
 
@@ -115,19 +121,18 @@ def enemy_neighbourhoods(model) -> list[np.ndarray]:
     """For each side, the cells holding or touching its units as the march begins (a filter for the
     sides hostile to it: contact itself is checked against where units stand at that moment)."""
     neighbours = model.network.neighbours
-    around = []
-    for code in range(len(model.hostile_code_lists)):
-        near = np.zeros(neighbours.shape[0], dtype=bool)
-        cells = np.fromiter(model.unit_cells(code), dtype=np.int64) if code else np.zeros(0, dtype=np.int64)
+    size = neighbours.shape[0]
+    around = [np.zeros(size, dtype=bool)]  # (code 0: no one's units)
+    for code in range(1, len(model.hostile_code_lists)):
+        near = np.zeros(size + 1, dtype=bool)  # one more: the slot a missing neighbour (-1) marks
+        cells = np.fromiter(model.unit_cells(code), dtype=np.int64)
+        near[neighbours[cells]] = True
         near[cells] = True
-        touching = neighbours[cells].ravel()
-        near[touching[touching >= 0]] = True
-        around.append(near)
+        around.append(near[:size])
     return around
 
 
-def advance(unit: Unit, day: Day, blocked: np.ndarray, near_enemy: np.ndarray, hostile: np.ndarray,
-            screened: np.ndarray, stacked: np.ndarray, fresh: bool) -> bool:
+def advance(unit: Unit, day: Day, fresh: bool) -> bool:
     """The unit's march of the day (see the module's docstring; the walk itself is compiled, in
     ``sim.march_walk``). ``fresh``: its first go of the day (it gains its day's march); later goes
     spend what it kept. Returns whether it could not get on for cells full of its own side (it keeps
@@ -139,11 +144,10 @@ def advance(unit: Unit, day: Day, blocked: np.ndarray, near_enemy: np.ndarray, h
         unit.contact = None
     code = unit.code
     start = unit.flat
+    view, costs = day.side(code)
     settled, credit, contact, stale, jammed = walk(
-        distance, day.neighbours, day.lengths, day.entry_cost, day.control, near_enemy, day.entered, day.occupancy,
-        hostile, blocked, screened, day.river_side, stacked, day.fortification, day.mined, start, credit, speed,
-        day.stack_limit - unit.strength, unit.posture == ATTACK, day.clearing_days, day.mine_days,
-        code in day.mine_clearers, day.deploy_km, UNREACHABLE)
+        distance, *day.ground, *view, start, credit, speed, day.stack_limit - unit.strength, unit.posture == ATTACK,
+        *costs)
     if contact >= 0:
         unit.contact = contact
     if stale:

@@ -284,10 +284,11 @@ class CampaignModel(Model):
     def cells_apart(self, cells, targets: np.ndarray) -> list[int]:
         """For each of ``cells`` (flat), the Chebyshev distance in cells to the nearest of ``targets``."""
         ny = self.ny
-        if len(cells) * len(targets) > 2000:  # many pairs (e.g. a whole bank's cells): numpy is faster
-            x, y = np.divmod(np.asarray(cells, dtype=np.int64), ny)
-            tx, ty = np.divmod(np.asarray(targets, dtype=np.int64), ny)
-            steps = np.maximum(np.abs(x[:, None] - tx[None, :]), np.abs(y[:, None] - ty[None, :]))
+        if len(cells) * len(targets) > 100:  # more than a few pairs: numpy is faster (in 32 bits, faster still)
+            x, y = np.divmod(np.asarray(cells, dtype=np.int32), ny)
+            tx, ty = np.divmod(np.asarray(targets, dtype=np.int32), ny)
+            steps = np.abs(x[:, None] - tx[None, :])
+            np.maximum(steps, np.abs(y[:, None] - ty[None, :]), out=steps)
             return steps.min(axis=1).tolist()
         target_xy = [divmod(t, ny) for t in targets.tolist()]
         apart = []
@@ -306,10 +307,10 @@ class CampaignModel(Model):
         name = SIDES[code - 1]
         return getattr(self.params, f"{name}_unit_size")
 
-    def enemy_cells(self, code: int, bank: Bank) -> np.ndarray:
-        """Valley and urban cells of a bank held by sides hostile to ``code``."""
-        cells = self.static_cells(f"valley of bank {int(bank)}", lambda: np.flatnonzero(
-            (self.layers["bank"].ravel() == bank) & np.isin(self.terrain_flat, (Terrain.VALLEY, Terrain.URBAN))))
+    def enemy_cells(self, code: int, *banks: Bank) -> np.ndarray:
+        """Valley and urban cells of some banks held by sides hostile to ``code`` (ascending)."""
+        cells = self.static_cells(f"valley of banks {sorted(int(b) for b in banks)}", lambda: np.flatnonzero(
+            np.isin(self.layers["bank"].ravel(), banks) & np.isin(self.terrain_flat, (Terrain.VALLEY, Terrain.URBAN))))
         return cells[self.relations.hostile[code][self.control_flat[cells]]]
 
     def unit_cells(self, code: int) -> set[int]:
@@ -386,8 +387,8 @@ class CampaignModel(Model):
             made_on, old_list, old_limit, objective, old_blocked = cached
             young = self.day - made_on < FIELD_REFRESH_DAYS
             drifted = old_list != new_list
-            still_wanted = not set(old_list).isdisjoint(new_list) if drifted else targets.size > 0
-            fresh = not objective.stale and (young or not drifted) and still_wanted
+            fresh = not objective.stale and (young or not drifted) and (
+                not set(old_list).isdisjoint(new_list) if drifted else targets.size > 0)  # still wanted
             if fresh and limit <= old_limit:
                 return objective
             if not objective.stale and not drifted and (old_blocked is blocked or np.array_equal(old_blocked, blocked)):
@@ -427,8 +428,12 @@ class CampaignModel(Model):
         for c in range(1, N_CODES):
             if peace[c].any():
                 row = peace[c].tobytes()
-                if row not in by_row:
-                    by_row[row] = peace[c].take(self.control_flat)
+                if row not in by_row:  # cells held by any side at peace with it (comparisons: faster than a take)
+                    first, *others = np.flatnonzero(peace[c]).tolist()
+                    held = self.control_flat == first
+                    for other in others:
+                        held |= self.control_flat == other
+                    by_row[row] = held
                 self.blocked[c] = by_row[row]
         if phase_one:
             self.blocked[SDF] = self.blocked[SDF] | self.beyond_stop_line_cells()
