@@ -123,6 +123,8 @@ class Unit(CellAgent):
         """Some of its local and foreign fighters leave it (R14); return how many."""
         foreigners = min(int(foreigners), self.foreign)
         locals_ = min(int(locals_), self.strength - self.foreign)
+        if not locals_ and not foreigners:  # most days: nothing to take off (the strength setter is not free)
+            return 0
         self.foreign -= foreigners
         self.strength -= locals_ + foreigners
         return locals_ + foreigners
