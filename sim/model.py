@@ -109,9 +109,13 @@ class CampaignModel(Model):
             c: dict.fromkeys(("initial", "arrived", "recruited", "killed", "defected", "withdrawn"), 0)
             for c in range(1, N_CODES)
         }
-        self.adviser_bonus = np.ones(N_CODES)
-        self.adviser_bonus[REGIME] = regime.russian_adviser_bonus(self.params, self.rules)
-        self.adviser_bonus[SDF] = sdf.us_adviser_bonus(self.params, self.rules)
+        adviser_bonus = np.ones(N_CODES)
+        adviser_bonus[REGIME] = regime.russian_adviser_bonus(self.params, self.rules)
+        adviser_bonus[SDF] = sdf.us_adviser_bonus(self.params, self.rules)
+        #: each side's adviser multiplier of its units' effectiveness (by code): a tuple, cheaper to index per
+        #: unit than an array, of numpy scalars all the same, so the sums of combat power built on it add as
+        #: before (builtin sum() compensates its rounding on Python floats only, other last bits)
+        self.adviser_bonus = tuple(adviser_bonus)
         self.pending_raids: list[int] = []
         self.sdf_paused = False
         self.withdrawn_for_pause = 0
