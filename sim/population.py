@@ -392,13 +392,13 @@ class PopulationModel:
         params = model.params
         if params.return_rate <= 0:
             return
-        homes = np.flatnonzero(self.away > 0.5)
+        homes = (self.away > 0.5).nonzero()[0]  # (flatnonzero's answer on a flat array, without its wrapping)
         if not homes.size:
             return
         homes = homes[model.day - self.last_unrest[homes] >= params.return_quiet_days]
         if not homes.size:
             return
-        hosts = np.flatnonzero(self.hosted > 0)
+        hosts = (self.hosted > 0).nonzero()[0]
         hosts = hosts[~self.is_camp[hosts]]
         outside_camps = float(self.hosted[hosts].sum())
         coming = self.away[homes] * params.return_rate
