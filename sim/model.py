@@ -102,6 +102,9 @@ class CampaignModel(Model):
 
         self.layers = layers or load_map(self.params.cell_km)
         self._build_world()
+        #: ``occupancy`` and ``stacked`` item by item for the units that keep them as they move: memoryviews,
+        #: whose items are Python ints, cheaper to read and change one at a time than numpy scalars
+        self.occupancy_items, self.stacked_items = memoryview(self.occupancy), memoryview(self.stacked)
         self.kinds = load_kinds()
         self.units: list[Unit] = []
         self.pools = np.zeros(N_CODES, dtype=np.int64)  # fighters recruited but not yet formed into units
