@@ -116,8 +116,8 @@ class CampaignModel(Model):
         adviser_bonus[REGIME] = regime.russian_adviser_bonus(self.params, self.rules)
         adviser_bonus[SDF] = sdf.us_adviser_bonus(self.params, self.rules)
         #: each side's adviser multiplier of its units' effectiveness (by code): a tuple, cheaper to index per
-        #: unit than an array, of numpy scalars all the same, so the sums of combat power built on it add as
-        #: before (builtin sum() compensates its rounding on Python floats only, other last bits)
+        #: unit than an array, that still holds numpy scalars, so the sums of combat power built on them add as
+        #: before (builtin sum() compensates rounding on Python floats only, which can change last bits)
         self.adviser_bonus = tuple(adviser_bonus)
         self.pending_raids: list[int] = []
         self.sdf_paused = False
