@@ -67,13 +67,13 @@ class Unit(CellAgent):
     def strength(self, value: int) -> None:
         """Strength changes are mirrored in the model's per-cell strength of each side (stacking)."""
         if self.flat >= 0:
-            self.model.stacked[self.code, self.flat] += int(value) - self._strength
+            self.model.stacked_items[self.code, self.flat] += int(value) - self._strength
         self._strength = int(value)
 
     def fits(self, flat: int) -> bool:
         """Whether it may join the units of its side in a cell: a cell holds at most the stacking
         limit of one side's fighters, though a unit may always stand alone."""
-        stacked = self.model.stacked[self.code, flat]
+        stacked = self.model.stacked_items[self.code, flat]
         return stacked == 0 or stacked + self._strength <= self.model.stack_limit
 
     @property
@@ -97,7 +97,7 @@ class Unit(CellAgent):
     def place_at(self, flat: int) -> None:
         """Stand on a cell (flat index), keeping the model's occupancy counts and the Mesa cell in step."""
         model = self.model
-        occupancy, stacked, counts = model.occupancy, model.stacked, model.units_by_cell[self.code]
+        occupancy, stacked, counts = model.occupancy_items, model.stacked_items, model.units_by_cell[self.code]
         if self.flat >= 0:
             occupancy[self.code, self.flat] -= 1
             stacked[self.code, self.flat] -= self._strength
@@ -123,6 +123,8 @@ class Unit(CellAgent):
         """Some of its local and foreign fighters leave it (R14); return how many."""
         foreigners = min(int(foreigners), self.foreign)
         locals_ = min(int(locals_), self.strength - self.foreign)
+        if not locals_ and not foreigners:  # most days: nothing to take off (the strength setter is not free)
+            return 0
         self.foreign -= foreigners
         self.strength -= locals_ + foreigners
         return locals_ + foreigners
@@ -137,8 +139,8 @@ class Unit(CellAgent):
     def remove(self) -> None:
         self.model.layout_version += 1
         self._leave_count(self.model.units_by_cell[self.code])
-        self.model.occupancy[self.code, self.flat] -= 1
-        self.model.stacked[self.code, self.flat] -= self._strength
+        self.model.occupancy_items[self.code, self.flat] -= 1
+        self.model.stacked_items[self.code, self.flat] -= self._strength
         super().remove()
 
 

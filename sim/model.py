@@ -102,6 +102,9 @@ class CampaignModel(Model):
 
         self.layers = layers or load_map(self.params.cell_km)
         self._build_world()
+        #: ``occupancy`` and ``stacked`` item by item for the units that keep them as they move: memoryviews,
+        #: whose items are Python ints, cheaper to read and change one at a time than numpy scalars
+        self.occupancy_items, self.stacked_items = memoryview(self.occupancy), memoryview(self.stacked)
         self.kinds = load_kinds()
         self.units: list[Unit] = []
         self.pools = np.zeros(N_CODES, dtype=np.int64)  # fighters recruited but not yet formed into units
@@ -109,9 +112,13 @@ class CampaignModel(Model):
             c: dict.fromkeys(("initial", "arrived", "recruited", "killed", "defected", "withdrawn"), 0)
             for c in range(1, N_CODES)
         }
-        self.adviser_bonus = np.ones(N_CODES)
-        self.adviser_bonus[REGIME] = regime.russian_adviser_bonus(self.params, self.rules)
-        self.adviser_bonus[SDF] = sdf.us_adviser_bonus(self.params, self.rules)
+        adviser_bonus = np.ones(N_CODES)
+        adviser_bonus[REGIME] = regime.russian_adviser_bonus(self.params, self.rules)
+        adviser_bonus[SDF] = sdf.us_adviser_bonus(self.params, self.rules)
+        #: each side's adviser multiplier of its units' effectiveness (by code): a tuple, cheaper to index per
+        #: unit than an array, that still holds numpy scalars, so the sums of combat power built on them add as
+        #: before (builtin sum() compensates rounding on Python floats only, which can change last bits)
+        self.adviser_bonus = tuple(adviser_bonus)
         self.pending_raids: list[int] = []
         self.sdf_paused = False
         self.withdrawn_for_pause = 0
@@ -582,19 +589,24 @@ class CampaignModel(Model):
             x, y = np.divmod(np.array([u.flat for u in isis_units] + sorted(shaken)), self.ny)  # units, then shaken
             close = np.maximum(np.abs(x[:n, None] - x), np.abs(y[:n, None] - y)) <= 2
             contagion = np.minimum(1.0, close[:, n:].sum(axis=1) / np.maximum(close[:, :n].sum(axis=1), 1))
-        for unit, pressure in zip(isis_units, contagion.tolist(), strict=True):
-            rate = isis.defection_rate(unit.morale, unit.supply, unit in self.unsupplied, pressure, day,
-                                       bukamal_km[unit.flat], params, rules)
+        # the units' distances as Python floats (a numpy scalar each would slow the rule's arithmetic)
+        km_to_bukamal = bukamal_km[[u.flat for u in isis_units]].tolist()
+        unsupplied, ledger = self.unsupplied, self.ledger[ISIS]
+        for unit, pressure, km in zip(isis_units, contagion.tolist(), km_to_bukamal, strict=True):
+            rate = isis.defection_rate(unit.morale, unit.supply, unit in unsupplied, pressure, day, km, params, rules)
             if rate > 0:
                 rng = draws.generator("defection", day, unit.unique_id)
                 locals_ = int(rng.binomial(unit.strength - unit.foreign, rate))
                 foreigners = int(rng.binomial(unit.foreign, rate * params.isis_foreign_defection))
                 lost = unit.defect(locals_, foreigners)
                 if lost:
-                    self.ledger[ISIS]["defected"] += lost
+                    ledger["defected"] += lost
                     self.defected_yesterday.add(unit.flat)
-        rng = self.draws.generator("defection", self.day)  # after the units' draws, which reset the stream
+        # the day's draws for the whole side (after the units' draws, which reset the stream), taken only
+        # when there is something to draw: each purpose's draws are its own, so none other shifts
         drain = isis.raqqa_drain(self.day, self.params, self.rules)
+        from_iraq = isis.reinforcement_from_iraq(self.params, self.rules)
+        rng = self.draws.generator("defection", self.day) if drain > 0 or from_iraq > 0 else None
         if drain > 0:
             owed = int(rng.poisson(drain))
             for unit in sorted((u for u in self.units if u.code == ISIS), key=lambda u: (-u.strength, u.unique_id)):
@@ -603,7 +615,6 @@ class CampaignModel(Model):
                 taken = unit.lose(min(owed, max(0, unit.strength - params.min_unit_fighters)))
                 self.ledger[ISIS]["withdrawn"] += taken
                 owed -= taken
-        from_iraq = isis.reinforcement_from_iraq(self.params, self.rules)
         if from_iraq > 0:
             arrived = int(rng.poisson(from_iraq))
             self.pools[ISIS] += arrived

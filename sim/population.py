@@ -181,23 +181,28 @@ class PopulationModel:
         fighting per sortie)."""
         model = self.model
         params = model.params
-        residents = self.residents_flat[cell]
+        residents = self.residents_flat.item(cell)  # a Python float: cheaper arithmetic than a numpy scalar's
         per_thousand = residents / 1000.0
         deaths = 0
-        if intensity > 0:
+        # an empty cell's counts are zero without a draw (a Poisson count of mean 0 takes none), and each
+        # count's draws are keyed by its cell and air force, so none other shifts
+        if intensity > 0 and residents:
             rng = model.draws.generator("population", model.day, cell)
             deaths = min(int(rng.poisson(params.ground_civilian_harm * per_thousand * intensity)), int(residents))
         self.last_air_deaths = {}
         for code, sorties in air.items():
             harm = params.russian_civilian_harm if code == REGIME else params.coalition_civilian_harm
-            rng = model.draws.generator("population", model.day, cell, code)
-            killed = min(int(rng.poisson(harm * sorties * per_thousand)), int(residents) - deaths)
+            killed = 0
+            if residents:
+                rng = model.draws.generator("population", model.day, cell, code)
+                killed = min(int(rng.poisson(harm * sorties * per_thousand)), int(residents) - deaths)
             self.last_air_deaths[code] = killed
             self.air_deaths[code] = self.air_deaths.get(code, 0) + killed
             deaths += killed
-        self.residents_flat[cell] = residents - deaths
-        if self.hosted[cell] > 0 and residents > 0:
-            self.hosted[cell] *= 1.0 - deaths / residents
+        if deaths:
+            self.residents_flat[cell] = residents - deaths
+            if self.hosted.item(cell) > 0 and residents > 0:
+                self.hosted[cell] *= 1.0 - deaths / residents
         self.deaths += deaths
         sorties = sum(air.values())
         new_damage = DAMAGE_PER_INTENSITY * intensity + DAMAGE_PER_SORTIE * sorties
@@ -387,13 +392,13 @@ class PopulationModel:
         params = model.params
         if params.return_rate <= 0:
             return
-        homes = np.flatnonzero(self.away > 0.5)
+        homes = (self.away > 0.5).nonzero()[0]  # (flatnonzero's answer on a flat array, without its wrapping)
         if not homes.size:
             return
         homes = homes[model.day - self.last_unrest[homes] >= params.return_quiet_days]
         if not homes.size:
             return
-        hosts = np.flatnonzero(self.hosted > 0)
+        hosts = (self.hosted > 0).nonzero()[0]
         hosts = hosts[~self.is_camp[hosts]]
         outside_camps = float(self.hosted[hosts].sum())
         coming = self.away[homes] * params.return_rate
