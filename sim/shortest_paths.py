@@ -19,15 +19,9 @@ def cost_to_targets(indptr, indices, weights, blocked, targets, limit, unreachab
     """Cost from every node to the nearest target over a transposed graph in CSR form (row v: edges
     v -> u weighted by the cost of u -> v); a ``blocked`` node that is not a target passes no way on;
     costs above ``limit``, and nodes never reached, get ``unreachable``."""
-    size = indptr.size - 1
-    cost = np.full(size, np.inf)
-    done = np.zeros(size, dtype=np.bool_)
-    is_target = np.zeros(size, dtype=np.bool_)
-    heap_cost = np.empty(weights.size + targets.size + 1, dtype=np.float64)
-    heap_node = np.empty(heap_cost.size, dtype=np.int64)
+    cost, done, is_target, heap_cost, heap_node = _empty_search(indptr.size - 1, weights.size, targets)
     count = 0
     for target in targets:
-        is_target[target] = True
         if cost[target] > 0.0:
             cost[target] = 0.0
             count = _push(heap_cost, heap_node, count, 0.0, target)
@@ -41,20 +35,13 @@ def extended_cost(indptr, indices, weights, blocked, targets, known, limit, unre
     a nearer limit (same graph, targets and blocked nodes). Its finite costs are final; the search goes
     on from them, so the result is the fresh search's to the last bit (each cost is still the least of
     its neighbours' costs plus the step)."""
-    size = indptr.size - 1
-    cost = np.full(size, np.inf)
-    done = np.zeros(size, dtype=np.bool_)
-    is_target = np.zeros(size, dtype=np.bool_)
-    heap_cost = np.empty(weights.size + targets.size + 1, dtype=np.float64)
-    heap_node = np.empty(heap_cost.size, dtype=np.int64)
-    for target in targets:
-        is_target[target] = True
-    for node in range(size):
+    cost, done, is_target, heap_cost, heap_node = _empty_search(indptr.size - 1, weights.size, targets)
+    for node in range(cost.size):
         if known[node] < unreachable:
             cost[node] = known[node]
             done[node] = True
     count = 0
-    for here in range(size):
+    for here in range(cost.size):
         if not done[here] or (blocked[here] and not is_target[here]):
             continue
         for edge in range(indptr[here], indptr[here + 1]):
@@ -67,6 +54,19 @@ def extended_cost(indptr, indices, weights, blocked, targets, known, limit, unre
                 count = _push(heap_cost, heap_node, count, through, there)
     return _search(indptr, indices, weights, blocked, is_target, cost, done, heap_cost, heap_node, count, limit,
                    unreachable)
+
+
+@njit(cache=True)
+def _empty_search(size, edges, targets):  # pragma: no cover (compiled)
+    """A search's arrays before it starts: costs unknown, nothing done, the targets marked, a heap with
+    room for every offer."""
+    cost = np.full(size, np.inf)
+    done = np.zeros(size, dtype=np.bool_)
+    is_target = np.zeros(size, dtype=np.bool_)
+    is_target[targets] = True
+    heap_cost = np.empty(edges + targets.size + 1, dtype=np.float64)
+    heap_node = np.empty(heap_cost.size, dtype=np.int64)
+    return cost, done, is_target, heap_cost, heap_node
 
 
 @njit(cache=True)
